@@ -1,0 +1,9 @@
+"""Run the command line with ``python -m timeline``."""
+
+from __future__ import annotations
+
+import sys
+
+from timeline.cli import main
+
+sys.exit(main())

@@ -1,0 +1,134 @@
+"""The pipeline: config, read, index, render, then write the whole site atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import shutil
+from pathlib import Path, PurePosixPath
+
+from timeline.config import SiteConfig, load_config
+from timeline.errors import Diagnostic, TimelineError, error, has_errors
+from timeline.i18n import check_language
+from timeline.index import index_content
+from timeline.model import Timeline
+from timeline.reader import read_content
+from timeline.render import RenderedSite, render_site
+
+MARKER = ".timeline-output"
+"""A file in every output folder we write, so we never delete a folder we did not make."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build or check produced."""
+
+    config: SiteConfig
+    diagnostics: tuple[Diagnostic, ...]
+    site: RenderedSite | None
+    """None when the pipeline stopped on errors before rendering."""
+    timeline: Timeline | None = None
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """Return True if the result must not be written (errors, or warnings when strict)."""
+        return self.site is None or has_errors(self.diagnostics, strict=strict)
+
+
+def run_pipeline(config: SiteConfig) -> BuildResult:
+    """Read, index and render the site in memory; never write."""
+    diags: list[Diagnostic] = []
+    problem = check_language(config.language)
+    if problem:
+        diags.append(error("site.yaml", 1, 1, problem))
+    content, read_diags = read_content(config)
+    diags += read_diags
+    timeline, index_diags = index_content(content, config)
+    diags += index_diags
+    if has_errors(diags):
+        return BuildResult(config, tuple(sorted(set(diags))), None, timeline)
+    site, render_diags = render_site(timeline)
+    diags += render_diags
+    return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
+
+
+def check_site(root: Path, *, base_url: str | None = None) -> BuildResult:
+    """Run the whole pipeline without writing anything."""
+    return run_pipeline(load_config(root, base_url=base_url))
+
+
+def build_site(
+    root: Path, out_dir: Path | None = None, *, base_url: str | None = None, strict: bool = False
+) -> BuildResult:
+    """Build the site into ``out_dir`` (default: the configured output); write only on success."""
+    config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
+    check_output_dir(config)
+    result = run_pipeline(config)
+    if not result.failed(strict=strict):
+        assert result.site is not None
+        write_tree(result.site, config.output)
+    return result
+
+
+def check_output_dir(config: SiteConfig) -> None:
+    """Refuse an output folder that is the site itself, holds it, or lies inside its content."""
+    out = config.output.resolve()
+    root = config.root.resolve()
+    where = "--output" if out.parent != root else "site.yaml"
+    if root.is_relative_to(out) or out.is_relative_to(config.content_dir.resolve()):
+        raise TimelineError([error(where, 1, 1, f"output folder {out} would hold or overwrite the site's sources")])
+    for source in ("themes", "site.yaml", ".git"):
+        if out.is_relative_to(root / source):
+            raise TimelineError([error(where, 1, 1, f"output folder {out} lies inside {source}")])
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise TimelineError(
+            [error(where, 1, 1, f"output folder {out} exists and was not made by timeline; remove it or pick another")]
+        )
+
+
+def _target(staging: Path, rel: str) -> Path:
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\x00" in rel:
+        raise ValueError(f"unsafe output path {rel!r}")
+    return staging.joinpath(*pure.parts)
+
+
+def write_tree(site: RenderedSite, out_dir: Path) -> None:
+    """Write the site into a sibling staging folder, then swap it into place.
+
+    The previous output stays whole until the swap, and a file whose bytes did not change is
+    hard-linked from it, so it keeps its modification time.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(4)
+    staging = out_dir.with_name(f".{out_dir.name}.staging-{token}")
+    retired = out_dir.with_name(f".{out_dir.name}.old-{token}")
+    try:
+        staging.mkdir()
+        (staging / MARKER).write_bytes(b"")
+        for rel, data in sorted(site.pages.items()):
+            _write_file(_target(staging, rel), data, out_dir / rel)
+        for rel, source in sorted(site.copies.items()):
+            _write_file(_target(staging, rel), source.read_bytes(), out_dir / rel)
+        if out_dir.exists():
+            os.replace(out_dir, retired)
+        os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not out_dir.exists():
+            os.replace(retired, out_dir)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _write_file(target: Path, data: bytes, previous: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if previous.is_file() and not previous.is_symlink() and previous.stat().st_size == len(data):
+            if previous.read_bytes() == data:
+                os.link(previous, target)
+                return
+    except OSError:
+        pass  # a file system without hard links: write a fresh copy instead
+    target.write_bytes(data)

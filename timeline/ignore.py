@@ -1,0 +1,27 @@
+"""Which files in a site folder are editor droppings, never content."""
+
+from __future__ import annotations
+
+import fnmatch
+
+# Emacs lock files (.#x, often dangling symlinks), Vim swap and probe files (.x.swp, 4913),
+# backups (x~), GNOME's atomic-save temporaries, and generic temporaries.
+EDITOR_PATTERNS = (
+    ".#*",
+    "*.swp",
+    "*.swo",
+    "*.swx",
+    "4913",
+    "*~",
+    ".goutputstream-*",
+    "*.tmp",
+    "*.part",
+    "#*#",
+    ".DS_Store",
+    "Thumbs.db",
+)
+
+
+def is_ignored(name: str) -> bool:
+    """Return True for a file name that an editor or the OS left behind, or a hidden file."""
+    return name.startswith(".") or any(fnmatch.fnmatchcase(name, p) for p in EDITOR_PATTERNS)

@@ -1,0 +1,200 @@
+"""Index the content: sort, resolve ids, link both ways, and render Markdown once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from markdown_it import MarkdownIt
+
+from timeline.config import SiteConfig
+from timeline.errors import Diagnostic, error, warning
+from timeline.markdown import Rendered, make_parser, render_markdown
+from timeline.model import Article, Content, Event, Ref, Tag, Timeline, slugify
+
+# Anchors that the default theme's pages always carry, so Markdown may link to them.
+EVENT_ANCHORS = ("main", "summary", "claims", "sources", "related", "articles", "corrections", "media")
+ARTICLE_ANCHORS = ("main", "summary", "quotes", "events", "notes", "related", "media")
+
+
+def page_path(kind: str, key: str) -> str:
+    """Return the site-relative folder of a page (``events/<id>/``)."""
+    return f"{kind}s/{key}/" if kind != "tag" else f"tags/{key}/"
+
+
+def _sorted_events(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(sorted(events, key=lambda e: (e.span.sort_key(), e.id)))
+
+
+def _sorted_articles(articles: Iterable[Article]) -> tuple[Article, ...]:
+    dated = sorted((a for a in articles if a.published), key=lambda a: a.id)
+    dated.sort(key=lambda a: a.published.sort_key() if a.published else (0,), reverse=True)
+    undated = sorted((a for a in articles if not a.published), key=lambda a: a.id)
+    return tuple(dated + undated)
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _unique(items: Iterable[Event | Article], kind: str, diags: list[Diagnostic]) -> dict[str, Event | Article]:
+    seen: dict[str, Event | Article] = {}
+    for item in sorted(items, key=lambda i: (i.path, i.id)):
+        if item.id in seen:
+            diags.append(error(item.path, 1, 1, f"duplicate {kind} id '{item.id}' (also in {seen[item.id].path})"))
+        else:
+            seen[item.id] = item
+    return seen
+
+
+def index_content(
+    content: Content, config: SiteConfig, *, md: MarkdownIt | None = None
+) -> tuple[Timeline, list[Diagnostic]]:
+    """Return the indexed timeline and every cross-reference problem found."""
+    diags: list[Diagnostic] = []
+    events = {k: v for k, v in _unique(content.events, "event", diags).items() if isinstance(v, Event)}
+    articles = {k: v for k, v in _unique(content.articles, "article", diags).items() if isinstance(v, Article)}
+    actors = {a.id: a for a in content.actors}
+    places = {p.id: p for p in content.places}
+    known: dict[str, Mapping[str, object]] = {
+        "event": events,
+        "article": articles,
+        "actor": actors,
+        "place": places,
+        "asset": dict.fromkeys(content.assets),
+    }
+
+    def check(path: str, ref: Ref) -> bool:
+        table: Mapping[str, object] = known[ref.kind]
+        if ref.target in table:
+            return True
+        diags.append(error(path, ref.line, ref.col, f"unknown {ref.kind} '{ref.target}'{_hint(ref.target, table)}"))
+        return False
+
+    articles_of: dict[str, set[str]] = {k: set() for k in events}
+    events_of_article: dict[str, set[str]] = {k: set() for k in articles}
+    related: dict[str, set[str]] = {k: set() for k in events}
+    events_of: dict[str, set[str]] = {}
+    tags: dict[str, Tag] = {}
+    for event in events.values():
+        for ref in event.refs:
+            if not check(event.path, ref):
+                continue
+            if ref.kind == "article":
+                articles_of[event.id].add(ref.target)
+                events_of_article[ref.target].add(event.id)
+            elif ref.kind == "event" and ref.target != event.id:
+                related[event.id].add(ref.target)
+                related[ref.target].add(event.id)
+            elif ref.kind in ("actor", "place") and ref in _own_refs(event):
+                events_of.setdefault(f"{ref.kind}:{ref.target}", set()).add(event.id)
+        for name in event.tags:
+            tags.setdefault(name, Tag(name, slugify(name)))
+            events_of.setdefault(f"tag:{name}", set()).add(event.id)
+        if not event.sources:
+            diags.append(warning(event.path, 1, 1, f"event '{event.id}' has no sources"))
+    for article in articles.values():
+        for ref in article.refs:
+            if check(article.path, ref) and ref.kind == "event":
+                articles_of[ref.target].add(article.id)
+                events_of_article[article.id].add(ref.target)
+        for name in article.tags:
+            tags.setdefault(name, Tag(name, slugify(name)))
+
+    order = {e.id: n for n, e in enumerate(_sorted_events(events.values()))}
+
+    def in_order(ids: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(ids, key=order.__getitem__))
+
+    html, linked_articles = _render_all(md or make_parser(), events, articles, known, tags, config, diags)
+    for article in articles.values():
+        if not events_of_article[article.id] and article.id not in linked_articles:
+            diags.append(warning(article.path, 1, 1, f"nothing links to article '{article.id}'"))
+    timeline = Timeline(
+        config=config,
+        events=_sorted_events(events.values()),
+        articles=_sorted_articles(articles.values()),
+        actors=MappingProxyType(dict(sorted(actors.items()))),
+        places=MappingProxyType(dict(sorted(places.items()))),
+        tags=MappingProxyType(dict(sorted(tags.items(), key=lambda kv: (kv[0].lower(), kv[0])))),
+        event_by_id=MappingProxyType(events),
+        article_by_id=MappingProxyType(articles),
+        articles_of_event=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(articles_of.items())}),
+        events_of_article=MappingProxyType({k: in_order(v) for k, v in sorted(events_of_article.items())}),
+        events_of=MappingProxyType({k: in_order(v) for k, v in sorted(events_of.items())}),
+        related=MappingProxyType({k: in_order(v) for k, v in sorted(related.items())}),
+        html=MappingProxyType(html),
+        assets=content.assets,
+    )
+    return timeline, diags
+
+
+def _own_refs(event: Event) -> tuple[Ref, ...]:
+    # Claimants are actors too, but an event page lists only the actors the event names.
+    names = {("actor", a) for a in event.actors} | {("place", p) for p in event.places}
+    return tuple(r for r in event.refs if (r.kind, r.target) in names)
+
+
+def _render_all(
+    md: MarkdownIt,
+    events: Mapping[str, Event],
+    articles: Mapping[str, Article],
+    known: Mapping[str, Mapping[str, object]],
+    tags: Mapping[str, Tag],
+    config: SiteConfig,
+    diags: list[Diagnostic],
+) -> tuple[dict[str, str], set[str]]:
+    """Render every Markdown field, then check every link it makes against every page's anchors."""
+    slugs = {name: tag.slug for name, tag in tags.items()}
+
+    def resolve(kind: str, target: str) -> str | None:
+        if kind == "tag":
+            return page_path("tag", slugs[target]) if target in slugs else None
+        return page_path(kind, target) if target in known[kind] else None
+
+    docs: list[tuple[str, str, str, Rendered]] = []  # (key, page, path, rendered)
+    for event in events.values():
+        rendered = render_markdown(
+            md, event.summary, base_path=config.base_path, resolve=resolve, first_line=event.summary_line
+        )
+        docs.append((f"event:{event.id}:summary", f"event:{event.id}", event.path, rendered))
+    for article in articles.values():
+        for field, text, line in (("summary", article.summary, article.summary_line), ("body", article.body, article.body_line)):
+            rendered = render_markdown(md, text, base_path=config.base_path, resolve=resolve, first_line=line)
+            docs.append((f"article:{article.id}:{field}", f"article:{article.id}", article.path, rendered))
+    anchors: dict[str, set[str]] = {}
+    for event in events.values():
+        anchors[f"event:{event.id}"] = {*EVENT_ANCHORS, *(f"source-{s.number}" for s in event.sources)}
+    for article in articles.values():
+        anchors[f"article:{article.id}"] = set(ARTICLE_ANCHORS)
+    for _, page, _, rendered in docs:
+        anchors[page].update(rendered.anchors)
+    linked: set[str] = set()
+    for _, page, path, rendered in docs:
+        for link in rendered.links:
+            where = (path, link.line, 1)
+            if link.kind == "scheme":
+                diags.append(error(*where, f"link scheme '{link.target}:' is not allowed (use http, https, mailto or a relative URL)"))
+            elif link.kind == "asset":
+                if link.target.lstrip("/") not in _asset_set(known):
+                    diags.append(error(*where, f"image '{link.target}' is not a file under content/"))
+            elif link.kind == "anchor":
+                if link.anchor not in anchors[page]:
+                    diags.append(error(*where, f"no anchor '#{link.anchor}' on this page"))
+            elif resolve(link.kind, link.target) is None:
+                table = slugs if link.kind == "tag" else known[link.kind]
+                diags.append(error(*where, f"unknown {link.kind} '{link.target}'{_hint(link.target, table)}"))
+            else:
+                if link.kind == "article":
+                    linked.add(link.target)
+                target_anchors = anchors.get(f"{link.kind}:{link.target}", {"main"})
+                if link.anchor and link.anchor not in target_anchors:
+                    diags.append(error(*where, f"no anchor '#{link.anchor}' on {link.kind} '{link.target}'"))
+    return {key: rendered.html for key, _, _, rendered in sorted(docs, key=lambda d: d[0])}, linked
+
+
+def _asset_set(known: Mapping[str, Mapping[str, object]]) -> frozenset[str]:
+    assets = known.get("asset", {})
+    return frozenset(assets)

@@ -1,0 +1,432 @@
+"""Read ``content/`` into frozen records, collecting every problem with its location.
+
+This is the only module that opens content files. Each file is read on its own, so one bad
+file never hides the problems of another.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+from timeline.config import SiteConfig
+from timeline.dates import EDate, parse_date, parse_span
+from timeline.errors import Diagnostic, error
+from timeline.ignore import is_ignored
+from timeline.model import (
+    ACTOR_KINDS,
+    QUALIFIERS,
+    STATUSES,
+    Article,
+    Claim,
+    Content,
+    Correction,
+    Entity,
+    Event,
+    Image,
+    Qualifier,
+    Quote,
+    Ref,
+    RelatedReport,
+    Source,
+    Status,
+    check_id,
+)
+from timeline.yamldoc import Fields, YMap, load_yaml, split_front_matter
+
+MARKDOWN_CAP = 512 * 1024
+YAML_CAP = 256 * 1024
+ASSET_CAP = 20 * 1024 * 1024
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+EVENT_FIELDS = (
+    "id", "title", "date", "end", "summary", "places", "actors", "tags", "status", "sources",
+    "related", "images", "updated", "corrections", "claims", "draft",
+)  # fmt: skip
+ARTICLE_FIELDS = (
+    "id", "title", "published", "date", "language", "publisher", "author", "via", "url", "summary",
+    "events", "actors", "places", "tags", "images", "quotes", "related", "draft",
+)  # fmt: skip
+SOURCE_FIELDS = (
+    "article", "quote", "title", "publisher", "url", "published", "accessed", "archive_url", "language",
+)  # fmt: skip
+IMAGE_FIELDS = ("src", "url", "alt", "caption", "credit", "width", "height")
+CLAIM_FIELDS = ("quantity", "value", "number", "qualifier", "claimant", "date", "source")
+
+
+def check_url(url: str) -> str | None:
+    """Return why ``url`` may not be linked (a scheme outside http, https, mailto), or None."""
+    # Browsers drop ASCII whitespace and control characters inside a scheme ("java\tscript:"),
+    # so the check looks at the URL the way a browser would.
+    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url)
+    scheme = urllib.parse.urlsplit(squeezed).scheme.lower()
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", squeezed) and scheme not in ALLOWED_SCHEMES:
+        return f"URL scheme '{scheme}:' is not allowed (use http, https, mailto or a relative URL)"
+    if squeezed != url.strip() and ":" in squeezed.split("/")[0]:
+        return "URL contains white space or control characters in its scheme"
+    return None
+
+
+def _is_true(fields: Fields, key: str) -> bool:
+    value = fields.text(key, default="false").lower()
+    if value not in ("true", "false", "yes", "no"):
+        fields.fail(key, f"'{key}' must be true or false")
+    return value in ("true", "yes")
+
+
+class _Reader:
+    """One pass over a site's content folder; holds the diagnostics of that pass."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.root = config.root
+        self.content = config.content_dir
+        self.diags: list[Diagnostic] = []
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def fail(self, path: str, line: int, col: int, message: str) -> None:
+        self.diags.append(error(path, line, col, message))
+
+    def files(self, folder: Path) -> Iterator[Path]:
+        """Yield the files under ``folder`` in sorted order, skipping editor files and escapes."""
+        if not folder.is_dir():
+            return
+        root = self.root.resolve()
+        for path in sorted(folder.rglob("*")):
+            if any(is_ignored(part) for part in path.relative_to(folder).parts):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                self.fail(self.rel(path), 1, 1, "symbolic link leads outside the site folder")
+                continue
+            if path.is_file():
+                yield path
+
+    def text(self, path: Path, cap: int) -> str | None:
+        rel = self.rel(path)
+        try:
+            size = path.stat().st_size
+            if size > cap:
+                self.fail(rel, 1, 1, f"file is {size} bytes, over the {cap // 1024} KiB limit")
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            self.fail(rel, 1, 1, f"cannot read file: {exc.strerror or exc}")
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = data[: exc.start]
+            line = before.count(b"\n") + 1
+            col = len(before) - (before.rfind(b"\n") + 1) + 1
+            self.fail(rel, line, col, "file is not valid UTF-8")
+            return None
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            self.fail(rel, line, 1, "file contains a NUL character")
+            return None
+        return text.removeprefix("\ufeff")
+
+    def url(self, fields: Fields, key: str) -> str:
+        value = fields.text(key)
+        problem = check_url(value) if value else None
+        if problem:
+            fields.fail(key, f"{key}: {problem}")
+            return ""
+        return value
+
+    def record_id(self, fields: Fields, path: Path) -> str:
+        value = fields.text("id", default=path.stem)
+        problem = check_id(value)
+        if problem:
+            if "id" in fields.mapping:
+                fields.fail("id", problem)
+            else:
+                self.fail(self.rel(path), 1, 1, f"{problem} (rename the file or set 'id')")
+        return value
+
+    def refs(self, fields: Fields, key: str, kind: Any) -> tuple[tuple[str, ...], list[Ref]]:
+        items = fields.words(key)
+        return tuple(v for v, _ in items), [Ref(kind, v, line, col) for v, (line, col) in items]
+
+    def images(self, fields: Fields, rel: str) -> tuple[Image, ...]:
+        images = []
+        for record in fields.records("images"):
+            f = Fields(record, rel, IMAGE_FIELDS, self.diags)
+            src, url = f.text("src"), self.url(f, "url")
+            if bool(src) == bool(url):
+                line, col = record.pos
+                self.fail(rel, line, col, "an image needs exactly one of 'src' (a file under content/) or 'url'")
+            if src and (src.startswith("/") or ".." in Path(src).parts or check_url(src) or ":" in src):
+                f.fail("src", f"src '{src}' must be a path inside content/")
+                src = ""
+            elif src and not (self.content / src).is_file():
+                f.fail("src", f"image file content/{src} does not exist")
+            size = [f.parsed(k, _positive_int) for k in ("width", "height")]
+            images.append(
+                Image(f.text("alt", required=True), f.text("caption"), f.text("credit"), src, url, size[0], size[1])
+            )
+        return tuple(images)
+
+    def sources(self, fields: Fields, rel: str, refs: list[Ref]) -> tuple[Source, ...]:
+        sources = []
+        for number, record in enumerate(fields.records("sources"), start=1):
+            f = Fields(record, rel, SOURCE_FIELDS, self.diags)
+            article = f.text("article")
+            if article:
+                line, col = f.where("article")
+                refs.append(Ref("article", article, line, col))
+                external = [k for k in SOURCE_FIELDS[2:] if k in record]
+                if external:
+                    f.fail(external[0], "a source is either an article id or an external reference, not both")
+            elif not f.text("title") and not f.text("url"):
+                line, col = record.pos
+                self.fail(rel, line, col, "a source needs 'article' or an external reference with 'title' or 'url'")
+            sources.append(
+                Source(
+                    number=number,
+                    article=article,
+                    title=f.text("title"),
+                    publisher=f.text("publisher"),
+                    url=self.url(f, "url"),
+                    published=f.parsed("published", parse_date),
+                    accessed=f.parsed("accessed", parse_date),
+                    archive_url=self.url(f, "archive_url"),
+                    language=f.text("language"),
+                    quote=f.text("quote"),
+                )
+            )
+        return tuple(sources)
+
+    def claims(self, fields: Fields, rel: str, refs: list[Ref], n_sources: int) -> tuple[Claim, ...]:
+        claims = []
+        for record in fields.records("claims"):
+            f = Fields(record, rel, CLAIM_FIELDS, self.diags)
+            claimant = f.text("claimant", required=True)
+            if claimant:
+                refs.append(Ref("actor", claimant, *f.where("claimant")))
+            source = f.parsed("source", _positive_int, required=True)
+            if source is not None and source > n_sources:
+                f.fail("source", f"source {source} is not one of this event's {n_sources} sources")
+            qualifier = f.text("qualifier", default="exact")
+            if qualifier not in QUALIFIERS:
+                f.fail("qualifier", f"qualifier must be one of {', '.join(QUALIFIERS)}")
+            number = f.text("number")
+            if number and not re.match(r"^\d+(\.\d+)?$", number):
+                f.fail("number", f"number '{number}' must be digits only (put words in 'value')")
+            claims.append(
+                Claim(
+                    quantity=f.text("quantity", required=True),
+                    value=f.text("value", required=True),
+                    claimant=claimant,
+                    source=source or 0,
+                    qualifier=cast(Qualifier, qualifier if qualifier in QUALIFIERS else "exact"),
+                    number=number,
+                    date=f.parsed("date", parse_date),
+                )
+            )
+        return tuple(claims)
+
+    def event(self, path: Path) -> Event | None:
+        rel = self.rel(path)
+        text = self.text(path, YAML_CAP)
+        if text is None:
+            return None
+        value, diags = load_yaml(text, rel)
+        self.diags.extend(diags)
+        if diags:
+            return None
+        if not isinstance(value, YMap):
+            self.fail(rel, 1, 1, "an event file must be a mapping of fields")
+            return None
+        f = Fields(value, rel, EVENT_FIELDS, self.diags)
+        if _is_true(f, "draft"):
+            return None
+        refs: list[Ref] = []
+        span = f.parsed("date", parse_span, required=True)
+        end = f.parsed("end", parse_span)
+        if span is not None and end is not None:
+            if span.end is not None:
+                f.fail("end", "'end' given twice: 'date' is already a range")
+            elif end.start.ends_before(span.start):
+                f.fail("end", f"end {end.start.edtf()} is before the start {span.start.edtf()}")
+            else:
+                span = type(span)(span.start, end.start)
+        status = f.text("status", default="happened")
+        if status not in STATUSES:
+            f.fail("status", f"status must be one of {', '.join(STATUSES)}")
+        places, place_refs = self.refs(f, "places", "place")
+        actors, actor_refs = self.refs(f, "actors", "actor")
+        related, related_refs = self.refs(f, "related", "event")
+        refs += place_refs + actor_refs + related_refs
+        sources = self.sources(f, rel, refs)
+        corrections = []
+        for record in f.records("corrections"):
+            c = Fields(record, rel, ("date", "text"), self.diags)
+            date = c.parsed("date", parse_date, required=True)
+            corrections.append(Correction(date or EDate(1), c.text("text", required=True)))
+        event_id = self.record_id(f, path)
+        if span is None:
+            return None
+        return Event(
+            id=event_id,
+            path=rel,
+            title=f.text("title", required=True),
+            span=span,
+            summary=f.text("summary"),
+            places=places,
+            actors=actors,
+            tags=tuple(v for v, _ in f.words("tags")),
+            status=cast(Status, status if status in STATUSES else "happened"),
+            sources=sources,
+            related=related,
+            images=self.images(f, rel),
+            updated=f.parsed("updated", parse_date),
+            corrections=tuple(corrections),
+            claims=self.claims(f, rel, refs, len(sources)),
+            refs=tuple(refs),
+            summary_line=_block_line(value, "summary"),
+        )
+
+    def article(self, path: Path) -> Article | None:
+        rel = self.rel(path)
+        text = self.text(path, MARKDOWN_CAP)
+        if text is None:
+            return None
+        front, body, body_line = split_front_matter(text)
+        if front is None:
+            self.fail(rel, 1, 1, "an article must start with YAML front matter between '---' lines")
+            return None
+        value, diags = load_yaml(front, rel, line_offset=1)
+        self.diags.extend(diags)
+        if diags:
+            return None
+        if value is None:
+            value = YMap((2, 1))
+        if not isinstance(value, YMap):
+            self.fail(rel, 2, 1, "front matter must be a mapping of fields")
+            return None
+        f = Fields(value, rel, ARTICLE_FIELDS, self.diags)
+        if _is_true(f, "draft"):
+            return None
+        if "published" in value and "date" in value:
+            f.fail("date", "'date' and 'published' mean the same; keep one")
+        published = f.parsed("published" if "published" in value else "date", parse_date)
+        refs: list[Ref] = []
+        events, event_refs = self.refs(f, "events", "event")
+        actors, actor_refs = self.refs(f, "actors", "actor")
+        places, place_refs = self.refs(f, "places", "place")
+        refs += event_refs + actor_refs + place_refs
+        quotes = []
+        for record in f.records("quotes"):
+            q = Fields(record, rel, ("text", "speaker", "translation"), self.diags)
+            speaker = q.text("speaker")
+            if speaker:
+                refs.append(Ref("actor", speaker, *q.where("speaker")))
+            quotes.append(Quote(q.text("text", required=True), speaker, q.text("translation")))
+        related = []
+        for record in f.records("related"):
+            r = Fields(record, rel, ("title", "url"), self.diags)
+            related.append(RelatedReport(r.text("title", required=True), self.url(r, "url")))
+        return Article(
+            id=self.record_id(f, path),
+            path=rel,
+            title=f.text("title", required=True),
+            published=published,
+            language=f.text("language"),
+            publisher=f.text("publisher"),
+            author=f.text("author"),
+            via=f.text("via"),
+            url=self.url(f, "url"),
+            summary=f.text("summary"),
+            events=events,
+            actors=actors,
+            places=places,
+            tags=tuple(v for v, _ in f.words("tags")),
+            images=self.images(f, rel),
+            quotes=tuple(quotes),
+            related=tuple(related),
+            body=body,
+            body_line=body_line,
+            summary_line=_block_line(value, "summary"),
+            refs=tuple(refs),
+        )
+
+    def entities(self, name: str, kinds: tuple[str, ...] | None) -> list[Entity]:
+        path = self.content / name
+        if not path.is_file():
+            return []
+        rel = self.rel(path)
+        text = self.text(path, YAML_CAP)
+        if text is None:
+            return []
+        value, diags = load_yaml(text, rel)
+        self.diags.extend(diags)
+        if diags or value is None:
+            return []
+        if not isinstance(value, YMap):
+            self.fail(rel, 1, 1, f"{name} must map ids to records")
+            return []
+        out = []
+        for key, record in value.items():
+            line, col = value.key_pos[key]
+            problem = check_id(key)
+            if problem:
+                self.fail(rel, line, col, problem)
+                continue
+            if not isinstance(record, YMap):
+                self.fail(rel, *value.where(key), f"'{key}' must be a mapping with at least 'name'")
+                continue
+            f = Fields(record, rel, ("name", "kind", "description"), self.diags)
+            kind = f.text("kind", default="place" if kinds is None else "group")
+            if kinds is not None and kind not in kinds:
+                f.fail("kind", f"kind must be one of {', '.join(kinds)}")
+            out.append(Entity(key, f.text("name", required=True), kind, f.text("description"), rel, line))
+        return out
+
+
+def _block_line(mapping: YMap, key: str) -> int:
+    return mapping.where(key)[0]
+
+
+def _positive_int(text: str) -> int:
+    if not re.match(r"^[0-9]{1,9}$", text) or int(text) < 1:
+        raise ValueError(f"'{text}' is not a positive whole number")
+    return int(text)
+
+
+def read_content(config: SiteConfig) -> tuple[Content, list[Diagnostic]]:
+    """Read every event, article, actor, place and asset; return them and all diagnostics."""
+    reader = _Reader(config)
+    events = [e for p in reader.files(config.content_dir / "events") if (e := _event_file(reader, p))]
+    articles = [a for p in reader.files(config.content_dir / "articles") if (a := _article_file(reader, p))]
+    actors = reader.entities("actors.yaml", ACTOR_KINDS)
+    places = reader.entities("places.yaml", None)
+    assets = []
+    for path in reader.files(config.content_dir):
+        rel = path.relative_to(config.content_dir)
+        if rel.parts[0] in ("events", "articles") or rel.as_posix() in ("actors.yaml", "places.yaml"):
+            continue
+        if path.stat().st_size > ASSET_CAP:
+            reader.fail(reader.rel(path), 1, 1, f"file is over the {ASSET_CAP // 2**20} MiB limit")
+            continue
+        assets.append(rel.as_posix())
+    content = Content(tuple(events), tuple(articles), tuple(actors), tuple(places), tuple(assets))
+    return content, reader.diags
+
+
+def _event_file(reader: _Reader, path: Path) -> Event | None:
+    if path.suffix not in (".yaml", ".yml"):
+        reader.fail(reader.rel(path), 1, 1, "event files must end in .yaml")
+        return None
+    return reader.event(path)
+
+
+def _article_file(reader: _Reader, path: Path) -> Article | None:
+    if path.suffix not in (".md", ".markdown"):
+        reader.fail(reader.rel(path), 1, 1, "article files must end in .md")
+        return None
+    return reader.article(path)

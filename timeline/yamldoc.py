@@ -1,0 +1,277 @@
+"""Strict YAML: every scalar a string, positions kept, no aliases, tags or duplicate keys.
+
+This is the only YAML loader in timeline. PyYAML's own loaders turn ``NO`` into False,
+``10:30`` into 630 and ``1994`` into an int, and follow aliases (billion laughs); we compose
+the node graph ourselves and hand the schema plain strings, lists and mappings that remember
+where each key and value stood, so every later diagnostic can point at a line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import yaml
+
+from timeline.errors import Diagnostic, error
+
+Pos = tuple[int, int]
+"""A 1-based (line, column) position."""
+
+MAX_DEPTH = 64
+
+
+class YMap(dict[str, Any]):
+    """A mapping read from YAML that knows where its keys and values stood."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+        self.value_pos: dict[str, Pos] = {}
+
+    def where(self, key: str) -> Pos:
+        """Return the position of the value of ``key``, or of the mapping itself."""
+        return self.value_pos.get(key, self.pos)
+
+
+class YList(list[Any]):
+    """A sequence read from YAML that knows where each item stood."""
+
+    def __init__(self, pos: Pos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[Pos] = []
+
+    def where(self, index: int) -> Pos:
+        """Return the position of item ``index``."""
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+
+class YamlProblem(Exception):
+    """A violation of the strict subset, at a position."""
+
+    def __init__(self, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+def _pos(node: yaml.Node | yaml.Event) -> Pos:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A composer that refuses aliases, anchors and explicit tags as it reads them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem("aliases are not allowed", _pos(event))
+        event = self.peek_event()
+        if getattr(event, "anchor", None) is not None:
+            raise YamlProblem("anchors are not allowed", _pos(event))
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise YamlProblem(f"explicit tags are not allowed ({tag})", _pos(event))
+        return super().compose_node(parent, index)
+
+
+def _convert(node: yaml.Node, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _pos(node))
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        seq = YList(_pos(node))
+        for item in node.value:
+            seq.append(_convert(item, depth + 1))
+            seq.item_pos.append(_pos(item))
+        return seq
+    assert isinstance(node, yaml.MappingNode)
+    mapping = YMap(_pos(node))
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlProblem("mapping keys must be plain strings", _pos(key_node))
+        key = str(key_node.value)
+        if key in mapping:
+            line = mapping.key_pos[key][0]
+            raise YamlProblem(f"duplicate key '{key}' (first defined on line {line})", _pos(key_node))
+        mapping[key] = _convert(value_node, depth + 1)
+        mapping.key_pos[key] = _pos(key_node)
+        mapping.value_pos[key] = _value_pos(value_node)
+    return mapping
+
+
+def _value_pos(node: yaml.Node) -> Pos:
+    # A block scalar ("key: |") holds its text from the next line on; point there, so that
+    # lines inside Markdown summaries map back onto the file.
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        return (node.start_mark.line + 2, 1)
+    return _pos(node)
+
+
+def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[Diagnostic]]:
+    """Parse one YAML document; return its value (None when empty or invalid) and diagnostics.
+
+    ``line_offset`` is added to every line, for YAML embedded in a larger file (front matter).
+    """
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        value = None if node is None else _convert(node)
+    except YamlProblem as exc:
+        line, col = exc.pos
+        return None, [error(path, line + line_offset, col, exc.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        return None, [error(path, line + line_offset, col, f"YAML syntax: {message}")]
+    except yaml.YAMLError as exc:
+        line, col = _reader_error_pos(exc, text)
+        return None, [error(path, line + line_offset, col, f"YAML: {_one_line(exc)}")]
+    except RecursionError:
+        return None, [error(path, 1 + line_offset, 1, "YAML nesting too deep")]
+    finally:
+        loader.dispose()
+    if line_offset:
+        _shift(value, line_offset)
+    return value, []
+
+
+def _reader_error_pos(exc: yaml.YAMLError, text: str) -> Pos:
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        before = text[:position]
+        return (before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1)
+    return (1, 1)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _shift(value: Any, offset: int) -> None:
+    def moved(p: Pos) -> Pos:
+        return (p[0] + offset, p[1])
+
+    if isinstance(value, YMap):
+        value.pos = moved(value.pos)
+        value.key_pos = {k: moved(p) for k, p in value.key_pos.items()}
+        value.value_pos = {k: moved(p) for k, p in value.value_pos.items()}
+        for item in value.values():
+            _shift(item, offset)
+    elif isinstance(value, YList):
+        value.pos = moved(value.pos)
+        value.item_pos = [moved(p) for p in value.item_pos]
+        for item in value:
+            _shift(item, offset)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split ``---`` front matter from a Markdown file.
+
+    Return (front matter or None, body, number of the body's first line).
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n").rstrip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    return "".join(lines[1:]), "", len(lines) + 1
+
+
+class Fields:
+    """Typed, collecting access to one YAML mapping against a fixed set of field names."""
+
+    def __init__(self, mapping: YMap, path: str, allowed: tuple[str, ...], diags: list[Diagnostic]) -> None:
+        self.mapping = mapping
+        self.path = path
+        self.diags = diags
+        for key in mapping:
+            if key not in allowed:
+                line, col = mapping.key_pos[key]
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                self.diags.append(error(path, line, col, f"unknown field '{key}'{extra}"))
+
+    def fail(self, key: str, message: str) -> None:
+        """Record an error at the value of ``key``."""
+        line, col = self.mapping.where(key)
+        self.diags.append(error(self.path, line, col, message))
+
+    def where(self, key: str) -> Pos:
+        """Return the position of ``key``'s value."""
+        return self.mapping.where(key)
+
+    def text(self, key: str, *, required: bool = False, default: str = "") -> str:
+        """Return a string field, stripped of surrounding white space."""
+        value = self.mapping.get(key)
+        if value is None:
+            if required:
+                line, col = self.mapping.pos
+                self.diags.append(error(self.path, line, col, f"missing required field '{key}'"))
+            return default
+        if not isinstance(value, str):
+            self.fail(key, f"'{key}' must be a string, not a {_kind(value)}")
+            return default
+        if required and not value.strip():
+            self.fail(key, f"'{key}' must not be empty")
+        return value.strip()
+
+    def words(self, key: str) -> tuple[tuple[str, Pos], ...]:
+        """Return a list-of-strings field (a single string counts as a list of one)."""
+        value = self.mapping.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return ((value.strip(), self.where(key)),) if value.strip() else ()
+        if not isinstance(value, YList):
+            self.fail(key, f"'{key}' must be a list of strings, not a {_kind(value)}")
+            return ()
+        out: list[tuple[str, Pos]] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                out.append((item.strip(), value.where(index)))
+            else:
+                line, col = value.where(index)
+                self.diags.append(error(self.path, line, col, f"'{key}' items must be non-empty strings"))
+        return tuple(out)
+
+    def records(self, key: str) -> Iterator[YMap]:
+        """Yield the mappings of a list-of-mappings field."""
+        value = self.mapping.get(key)
+        if value is None:
+            return
+        if not isinstance(value, YList):
+            self.fail(key, f"'{key}' must be a list, not a {_kind(value)}")
+            return
+        for index, item in enumerate(value):
+            if isinstance(item, YMap):
+                yield item
+            else:
+                line, col = value.where(index)
+                self.diags.append(error(self.path, line, col, f"'{key}' items must be mappings, not {_kind(item)}s"))
+
+    def parsed(self, key: str, parse: Callable[[str], Any], *, required: bool = False) -> Any:
+        """Return ``parse(text)`` of a string field; a ValueError becomes a diagnostic."""
+        raw = self.text(key, required=required)
+        if not raw:
+            return None
+        try:
+            return parse(raw)
+        except ValueError as exc:
+            self.fail(key, f"{key}: {exc}")
+            return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, YMap):
+        return "mapping"
+    if isinstance(value, YList):
+        return "list"
+    return "string"
