@@ -12,12 +12,20 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from timeline.axis import render_axis
 from timeline.config import SiteConfig
 from timeline.errors import Diagnostic, error
 from timeline.i18n import Translator
 from timeline.ignore import is_ignored
+from timeline.feeds import render_feeds
 from timeline.index import page_path
+from timeline.jsonld import page_data
 from timeline.model import Article, Entity, Event, Timeline
+from timeline.opendata import render_open_data
+from timeline.search import render_search_index
+
+# Machine-readable files rendered from the whole timeline, beside the HTML pages.
+EXTRA_OUTPUTS = (render_feeds, render_open_data, render_search_index)
 
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 
@@ -164,6 +172,8 @@ def _globals(tl: Timeline) -> dict[str, Any]:
         "media": lambda src: f"{base}{src}",
         "absolute": lambda path: _absolute(config, path),
         "html": html,
+        "time_axis": lambda: render_axis(tl),
+        "structured_data": lambda page: page_data(tl, page.path, dict(page.context)),
     }
 
 
@@ -184,6 +194,10 @@ def render_site(tl: Timeline, env: jinja2.Environment | None = None) -> tuple[Re
         text = render_page(env, spec, tl.config, diags)
         if text is not None:
             pages[spec.path] = text.encode("utf-8")
+    for produce in EXTRA_OUTPUTS:
+        for path, data in produce(tl).items():
+            pages[path] = data
+            origins.append((path, path))
     copies = _static_files(tl.config)
     origins += [(path, path) for path in copies]
     for rel in tl.assets:
