@@ -31,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--base-url")
+
+    imports = commands.add_parser("import", help="turn reports and other timelines into content files")
+    kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND")
+    article = kinds.add_parser("article", help="a saved news report (text or HTML) -> content/articles/<id>.md")
+    article.add_argument("file", type=Path)
+    article.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    article.add_argument("--id", dest="article_id", help="article id (default: publisher-date-title words)")
+    article.add_argument("--force", action="store_true", help="replace an existing article")
     return parser
 
 
@@ -74,7 +82,19 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if has_errors(result.diagnostics, strict=args.strict) or result.site is None else 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check}
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write content files from a report or another tool's timeline; exit 1 if nothing was written."""
+    from timeline.ingest import import_article
+
+    path, diagnostics = import_article(args.file, args.site / "content", article_id=args.article_id, force=args.force)
+    _report(diagnostics, err)
+    if path is None:
+        return 1
+    print(f"wrote {path}", file=out)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "import": cmd_import}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -1,0 +1,70 @@
+"""site.yaml: a strict schema, every problem at once, overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from timeline.config import load_config, normalize_base_url
+from timeline.errors import TimelineError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "site.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "title: T\n"))
+    assert config.language == "en"
+    assert config.base_url == "/"
+    assert config.output == tmp_path / "_site"
+    assert config.base_path == "/"
+
+
+def test_base_path_from_url(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://u.github.io/repo\n"))
+    assert config.base_url == "https://u.github.io/repo/"
+    assert config.base_path == "/repo/"
+
+
+def test_every_problem_reported_with_location(tmp_path: Path) -> None:
+    text = "titel: T\nlanguage: 'english language'\ntimezone: Mars/Base\nbase_url: javascript:alert(1)\nno: 1\n"
+    with pytest.raises(TimelineError) as info:
+        load_config(write(tmp_path, text))
+    messages = [d.format() for d in info.value.diagnostics]
+    assert "site.yaml:1:1: error: unknown field 'titel' (did you mean 'title'?)" in messages
+    assert any(m.startswith("site.yaml:2:11: error: language") for m in messages)
+    assert any(m.startswith("site.yaml:3:11: error: unknown time zone") for m in messages)
+    assert any(m.startswith("site.yaml:4:11: error: base_url") for m in messages)
+    # "no" stays the string key "no", not False: it is reported as an unknown field.
+    assert "site.yaml:5:1: error: unknown field 'no'" in messages
+    assert any("missing required field 'title'" in m for m in messages)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(TimelineError, match="no site.yaml"):
+        load_config(tmp_path)
+
+
+def test_overrides(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "title: T\n"), base_url="https://x.example/sub", output=tmp_path / "o")
+    assert config.base_url == "https://x.example/sub/"
+    assert config.output == tmp_path / "o"
+
+
+@pytest.mark.parametrize("bad", ["ftp://x", "relative/path", "https://x/?q=1", "https:///nohost"])
+def test_bad_base_urls(bad: str) -> None:
+    with pytest.raises(ValueError):
+        normalize_base_url(bad)
+
+
+def test_output_must_stay_inside(tmp_path: Path) -> None:
+    with pytest.raises(TimelineError, match="output must be a folder inside the site"):
+        load_config(write(tmp_path, "title: T\noutput: ../elsewhere\n"))
+
+
+def test_eras(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "title: T\neras:\n  - id: w\n    title: War\n    date: 1988/1994\n"))
+    assert config.eras[0].span.end is not None and config.eras[0].span.end.year == 1994
