@@ -154,12 +154,11 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
 
 
 def _override(config: SiteConfig, base_url: str | None, output: Path | None) -> SiteConfig:
-    changes: dict[str, object] = {}
     if base_url:
         try:
-            changes["base_url"] = normalize_base_url(base_url)
+            config = dataclasses.replace(config, base_url=normalize_base_url(base_url))
         except ValueError as exc:
             raise TimelineError([error("--base-url", 1, 1, str(exc))]) from None
     if output is not None:
-        changes["output"] = output
-    return dataclasses.replace(config, **changes) if changes else config
+        config = dataclasses.replace(config, output=output)
+    return config

@@ -15,9 +15,9 @@ from markupsafe import Markup
 from timeline.axis import render_axis
 from timeline.config import SiteConfig
 from timeline.errors import Diagnostic, error
+from timeline.feeds import render_feeds
 from timeline.i18n import Translator
 from timeline.ignore import is_ignored
-from timeline.feeds import render_feeds
 from timeline.index import page_path
 from timeline.jsonld import page_data
 from timeline.model import Article, Entity, Event, Timeline
@@ -264,4 +264,3 @@ def _check_collisions(origins: list[tuple[str, str]], diags: list[Diagnostic]) -
             diags.append(error(origin, 1, 1, f"output path '{path}' collides with '{other}' (from {other_origin})"))
         else:
             seen[key] = (path, origin)
-

@@ -13,6 +13,7 @@ import socket
 import sys
 import threading
 import time
+import warnings
 import webbrowser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -141,9 +142,7 @@ class DevServer:
         self._allowed = _LOOPBACK_NAMES | {_host_only(host)}
         self._streams = threading.BoundedSemaphore(MAX_STREAMS)
         self._watcher = (
-            Watcher(watch_paths, self.rebuild, ignore_paths=ignore_paths, poll=poll, out=self.out)
-            if watch
-            else None
+            Watcher(watch_paths, self.rebuild, ignore_paths=ignore_paths, poll=poll, out=self.out) if watch else None
         )
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -198,10 +197,8 @@ class DevServer:
         self._building.set()
         try:
             result = self._rebuild_fn(changed)
-        except Exception as exc:  # noqa: BLE001 - a crashing build must not stop the preview
-            result = RebuildResult(
-                False, (error("(build)", 1, 1, f"internal error: {type(exc).__name__}: {exc}"),)
-            )
+        except Exception as exc:  # broad on purpose: a crashing build must not stop the preview
+            result = RebuildResult(False, (error("(build)", 1, 1, f"internal error: {type(exc).__name__}: {exc}"),))
         finally:
             self._building.clear()
         elapsed = (time.monotonic() - started) * 1000
@@ -209,9 +206,7 @@ class DevServer:
             self.say(diagnostic.format())
         if not result.ok:
             self.say(f"Build failed after {elapsed:.0f} ms; still serving the last good site")
-            self.state.publish(
-                "reload", None, result.diagnostics or (error("(build)", 1, 1, "build failed"),)
-            )
+            self.state.publish("reload", None, result.diagnostics or (error("(build)", 1, 1, "build failed"),))
             return
         css_only = bool(changed) and all(p.suffix.lower() == ".css" for p in changed)
         kind = "css" if css_only and not self.state.diagnostics else "reload"
@@ -365,7 +360,8 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind calls getfqdn(), a DNS lookup that can stall start-up.
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if os.name != "nt":  # on Windows SO_REUSEADDR lets two servers share a port
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(self.server_address)
         self.server_address = self.socket.getsockname()[:2]
         self.server_name, self.server_port = (
@@ -385,13 +381,15 @@ def _bind(host: str, port: int, dev: DevServer) -> _HTTPServer:
     """Bind ``host:port``, or the next free port after it when it is taken."""
     cls = _HTTPServer6 if ":" in host else _HTTPServer
     tries = 1 if port == 0 else PORT_TRIES
-    for candidate in range(port, port + tries):
+    taken = OSError(errno.EADDRINUSE, "no free port")
+    for candidate in range(port, min(port + tries, 65536)):
         try:
             return cls((host, candidate), dev)
         except OSError as exc:
-            if exc.errno != errno.EADDRINUSE or candidate == port + tries - 1:
+            if exc.errno != errno.EADDRINUSE:
                 raise
-    raise AssertionError("unreachable")
+            taken = exc
+    raise taken
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -419,7 +417,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._dispatch(head)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        except Exception as exc:  # noqa: BLE001 - one bad request must never stop the server
+        except (FileNotFoundError, NotADirectoryError):
+            # A rebuild swapped the folder between resolving the path and reading the file.
+            self._page(self.server.dev.not_found_page(), 404, head)
+        except Exception as exc:  # broad on purpose: one bad request must never stop the server
             self.server.dev.say(f"error: {self.command} {self.path}: {exc!r}")
             self._send(500, b"Internal error\n", "text/plain", head=head)
 
@@ -484,9 +485,7 @@ class _Handler(BaseHTTPRequestHandler):
         if origin is not None and not dev.host_allowed(urlsplit(origin).netloc):
             self._send(403, b"Forbidden: foreign Origin\n", "text/plain", head=False)
             return
-        seen = max(
-            _int(parse_qs(query).get("v", ["0"])[0]), _int(self.headers.get("Last-Event-ID", "0"))
-        )
+        seen = max(_int(parse_qs(query).get("v", ["0"])[0]), _int(self.headers.get("Last-Event-ID", "0")))
         if not dev.open_stream():
             self._send(503, b"Too many live-reload connections\n", "text/plain", head=False)
             return
@@ -504,9 +503,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if change is None:
                     self.wfile.write(b": keepalive\n\n")
                 else:
-                    data = json.dumps(
-                        {"v": change.version, "kind": change.kind, "navigate": change.navigate}
-                    )
+                    data = json.dumps({"v": change.version, "kind": change.kind, "navigate": change.navigate})
                     self.wfile.write(f"id: {change.version}\ndata: {data}\n\n".encode())
                     seen = change.version
                 self.wfile.flush()
@@ -534,11 +531,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _content_type(path: Path) -> str:
-    ctype = (
-        _TYPES.get(path.suffix.lower())
-        or mimetypes.guess_type(path.name)[0]
-        or "application/octet-stream"
-    )
+    ctype = _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"{ctype}; charset=utf-8" if ctype.startswith(_TEXT_TYPES) else ctype
 
 
@@ -560,9 +553,12 @@ def serve_site(
     live_reload: bool = True,
     poll: float | None = None,
     navigate: bool = False,
-    out: TextIO = sys.stderr,
+    out: TextIO | None = None,
 ) -> int:
-    """Build, serve and watch until Ctrl-C; return the exit code."""
+    """Build, serve and watch until Ctrl-C; return the exit code (``out`` defaults to stderr)."""
+    out = out if out is not None else sys.stderr
+    # watchdog 7 warns when new nested folders make it add a watch twice; that is harmless noise.
+    warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, r"watchdog\.")
     server = DevServer(
         root=root,
         source_root=source_root,
@@ -635,7 +631,8 @@ _RELOAD_JS = r"""(function () {
       fresh.href = url.href;
       // Keep the old sheet until the new one has loaded, so the page never flashes unstyled.
       fresh.addEventListener("load", function () { old.remove(); });
-      fresh.addEventListener("error", function () { old.remove(); });
+      // A sheet that no longer loads (renamed, or the build now fails) needs the whole page.
+      fresh.addEventListener("error", function () { fresh.remove(); location.reload(); });
       old.after(fresh);
     });
   }

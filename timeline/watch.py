@@ -68,11 +68,7 @@ class WatchPlan:
 
     def schedules(self) -> list[tuple[str, bool]]:
         """Return ``(folder, recursive)`` pairs to hand to an observer, without overlaps."""
-        result = [
-            (tree, True)
-            for tree in self.trees
-            if not any(_under(tree, t) for t in self.trees if t != tree)
-        ]
+        result = [(tree, True) for tree in self.trees if not any(_under(tree, t) for t in self.trees if t != tree)]
         parents = {os.path.dirname(single) for single in self.singles}
         for parent in sorted(parents):
             if os.path.isdir(parent) and not any(_under(parent, tree) for tree in self.trees):
@@ -233,7 +229,7 @@ class Watcher:
                 self._busy = True
             try:
                 self._on_change(batch)
-            except Exception as exc:  # noqa: BLE001 - one bad rebuild must not kill the watcher
+            except Exception as exc:  # broad on purpose: one bad rebuild must not kill the watcher
                 print(f"error: rebuild failed: {escape_control(repr(exc))}", file=self._out)
             finally:
                 with self._cond:

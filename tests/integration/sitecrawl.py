@@ -10,10 +10,7 @@ import lxml.html
 
 def pages(out: Path) -> dict[str, lxml.html.HtmlElement]:
     """Return every HTML page of a built site, parsed, by its path relative to ``out``."""
-    return {
-        p.relative_to(out).as_posix(): lxml.html.fromstring(p.read_bytes())
-        for p in sorted(out.rglob("*.html"))
-    }
+    return {p.relative_to(out).as_posix(): lxml.html.fromstring(p.read_bytes()) for p in sorted(out.rglob("*.html"))}
 
 
 def broken_links(out: Path, base_path: str) -> list[str]:
@@ -23,7 +20,11 @@ def broken_links(out: Path, base_path: str) -> list[str]:
     broken = []
     for path, tree in parsed.items():
         for element, attribute, link, _ in tree.iterlinks():
-            if attribute not in ("href", "src") or element.tag == "a" and link.startswith(("http:", "https:", "mailto:")):
+            if (
+                attribute not in ("href", "src")
+                or element.tag == "a"
+                and link.startswith(("http:", "https:", "mailto:"))
+            ):
                 continue
             url = urllib.parse.urlsplit(link)
             if url.scheme or url.netloc:

@@ -53,11 +53,17 @@ CASES = {
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "timeline", *map(str, args)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "timeline", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -79,18 +85,23 @@ def test_bad_input_is_located_and_output_untouched(case: str, make_site: SiteFac
 
 
 def test_all_problems_in_one_run(make_site: SiteFactory) -> None:
-    site = make_site({
-        "content/events/a.yaml": GOOD_EVENT.replace("2020-09-27", "2020-13-01"),
-        "content/events/b.yaml": GOOD_EVENT + "plaec: x\n",
-        "content/events/c.yaml": "title: [\n",
-        "content/articles/x.md": "---\ntitle: X\nevents: [nothing]\n---\nBody [link](event:missing)\n",
-    })
+    site = make_site(
+        {
+            "content/events/a.yaml": GOOD_EVENT.replace("2020-09-27", "2020-13-01"),
+            "content/events/b.yaml": GOOD_EVENT + "plaec: x\n",
+            "content/events/c.yaml": "title: [\n",
+            "content/articles/x.md": "---\ntitle: X\nevents: [nothing]\n---\nBody [link](event:missing)\n",
+        }
+    )
     result = run("check", site)
     assert result.returncode == 1
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
     assert len(errors) >= 4
     assert {line.split(":")[0] for line in errors} >= {
-        "content/events/a.yaml", "content/events/b.yaml", "content/events/c.yaml", "content/articles/x.md"
+        "content/events/a.yaml",
+        "content/events/b.yaml",
+        "content/events/c.yaml",
+        "content/articles/x.md",
     }
 
 
@@ -103,7 +114,9 @@ def test_good_site_builds_and_check_is_clean(make_site: SiteFactory) -> None:
 
 
 def test_unchanged_files_keep_their_mtime(make_site: SiteFactory) -> None:
-    site = make_site({"content/events/good.yaml": GOOD_EVENT, "content/events/other.yaml": GOOD_EVENT.replace("Fighting", "Talks")})
+    site = make_site(
+        {"content/events/good.yaml": GOOD_EVENT, "content/events/other.yaml": GOOD_EVENT.replace("Fighting", "Talks")}
+    )
     assert run("build", site).returncode == 0
     css = site / "_site" / "assets" / "style.css"
     stamp = css.stat().st_mtime_ns

@@ -24,13 +24,24 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def tree_digest(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_pages_exist(example: Path) -> None:
-    for rel in ["index.html", "404.html", "sources/index.html", "events/ceasefire-1994/index.html",
-                "articles/okezone-2020-10-23-putin-5000/index.html", "actors/vladimir-putin/index.html",
-                "places/nagorno-karabakh/index.html", "tags/casualties/index.html"]:
+    for rel in [
+        "index.html",
+        "404.html",
+        "sources/index.html",
+        "events/ceasefire-1994/index.html",
+        "articles/okezone-2020-10-23-putin-5000/index.html",
+        "actors/vladimir-putin/index.html",
+        "places/nagorno-karabakh/index.html",
+        "tags/casualties/index.html",
+    ]:
         assert (example / rel).is_file(), rel
 
 

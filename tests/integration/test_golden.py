@@ -36,7 +36,11 @@ def test_basic_site_matches_golden(tmp_path: Path, update_golden: bool) -> None:
     for rel, data in expected.items():
         if built[rel] != data:
             diff = difflib.unified_diff(
-                data.decode(errors="replace").splitlines(), built[rel].decode(errors="replace").splitlines(),
-                f"golden/{rel}", f"built/{rel}", lineterm="", n=2,
+                data.decode(errors="replace").splitlines(),
+                built[rel].decode(errors="replace").splitlines(),
+                f"golden/{rel}",
+                f"built/{rel}",
+                lineterm="",
+                n=2,
             )
             raise AssertionError("\n".join(list(diff)[:60]))

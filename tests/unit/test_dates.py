@@ -33,7 +33,9 @@ def test_year_is_not_first_of_january() -> None:
     assert format_date(date, "en") == "1994"
 
 
-@pytest.mark.parametrize("text", ["2020-02-30", "2020-13-01", "2021-02-29", "2020-10-23T25:00Z", "1994-1", "tomorrow", ""])
+@pytest.mark.parametrize(
+    "text", ["2020-02-30", "2020-13-01", "2021-02-29", "2020-10-23T25:00Z", "1994-1", "tomorrow", ""]
+)
 def test_impossible_dates_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date(text)
@@ -68,8 +70,26 @@ def test_ranges() -> None:
 
 
 def test_order_is_total_and_year_first() -> None:
-    texts = ["2020-09-27", "1994", "2020", "2020-10", "2020-10-23T18:01+07:00", "2020-10-23", "1988", "2020-10-23T09:00Z"]
-    expected = ["1988", "1994", "2020", "2020-09-27", "2020-10", "2020-10-23", "2020-10-23T09:00Z", "2020-10-23T18:01+07:00"]
+    texts = [
+        "2020-09-27",
+        "1994",
+        "2020",
+        "2020-10",
+        "2020-10-23T18:01+07:00",
+        "2020-10-23",
+        "1988",
+        "2020-10-23T09:00Z",
+    ]
+    expected = [
+        "1988",
+        "1994",
+        "2020",
+        "2020-09-27",
+        "2020-10",
+        "2020-10-23",
+        "2020-10-23T09:00Z",
+        "2020-10-23T18:01+07:00",
+    ]
     for seed in range(5):
         shuffled = texts[:]
         random.Random(seed).shuffle(shuffled)
