@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from timeline import __version__
 from timeline.build import BuildResult, build_site, check_site
-from timeline.errors import Diagnostic, TimelineError, format_json, has_errors
+from timeline.errors import Diagnostic, TimelineError, escape_control, format_json, has_errors
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +32,38 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--base-url")
+
+    serve = commands.add_parser("serve", help="preview the site with live reload while you edit")
+    serve.add_argument("site", nargs="?", default=".", type=Path)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.add_argument("--no-reload", action="store_true", help="do not inject the live-reload script")
+    serve.add_argument(
+        "--poll", nargs="?", const=0.5, type=float, metavar="SECONDS", help="poll for changes (Docker, WSL)"
+    )
+    serve.add_argument("--navigate", action="store_true", help="move open pages to the page that changed")
+    serve.add_argument("--base-url")
+
+    deploy = commands.add_parser("deploy", help="build afresh and publish to a GitHub Pages branch")
+    deploy.add_argument("site", nargs="?", default=".", type=Path)
+    deploy.add_argument("--remote", default="origin")
+    deploy.add_argument("--branch", default="gh-pages")
+    deploy.add_argument("-m", "--message", help="commit message (the source commit is always named)")
+    deploy.add_argument("--force", action="store_true", help="publish over commits this tool did not make")
+    deploy.add_argument("--no-history", action="store_true", help="publish one parentless commit")
+    deploy.add_argument("--dry-run", action="store_true", help="print the target and files; push nothing")
+    deploy.add_argument("--allow-dirty", action="store_true", help="deploy with uncommitted changes")
+    deploy.add_argument("--base-url")
+
+    new = commands.add_parser("new", help="start a site, or add an event")
+    what = new.add_subparsers(dest="what", required=True, metavar="WHAT")
+    new_site = what.add_parser("site", help="scaffold a working site in DIR")
+    new_site.add_argument("dir", type=Path)
+    new_event = what.add_parser("event", help="write content/events/<slug>.yaml from a template")
+    new_event.add_argument("title")
+    new_event.add_argument("--date", required=True, help="1994, 2020-10, 2020-10-23, 2020-10-23T18:01+07:00")
+    new_event.add_argument("--site", type=Path, default=Path("."))
 
     imports = commands.add_parser("import", help="turn reports and other timelines into content files")
     kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND")
@@ -82,6 +115,87 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if has_errors(result.diagnostics, strict=args.strict) or result.site is None else 0
 
 
+def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Build into a temporary folder, serve it, and rebuild on every change until Ctrl-C."""
+    from timeline.config import load_config
+    from timeline.preview import make_rebuild
+    from timeline.serve import serve_site
+
+    site = args.site.resolve()
+    base_url = _base_url(args)
+    try:
+        config = load_config(site, base_url=base_url)
+        base_path = config.base_path
+        output = config.output
+    except TimelineError:
+        # A broken site.yaml still starts the server; the overlay shows the problem.
+        base_path, output = "/", site / "_site"
+    with tempfile.TemporaryDirectory(prefix="timeline-serve-") as tmp:
+        root = Path(tmp) / "site"
+        return serve_site(
+            root=root,
+            source_root=site,
+            rebuild=make_rebuild(site, root, base_url=base_url),
+            watch_paths=[site / "content", site / "themes", site / "site.yaml"],
+            ignore_paths=[output, site / "_site", site / ".timeline-cache", Path(tmp)],
+            host=args.host,
+            port=args.port,
+            base_path=base_path,
+            open_browser=args.open,
+            live_reload=not args.no_reload,
+            poll=args.poll,
+            navigate=args.navigate,
+            out=err,
+        )
+
+
+def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Build into a temporary folder with --strict, then publish it; the work tree is never touched."""
+    from timeline.build import MARKER
+    from timeline.deploy import DeployError, publish
+
+    with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:
+        target = Path(tmp) / "site"
+        result = build_site(args.site, target, base_url=_base_url(args), strict=True)
+        _report(result.diagnostics, err)
+        if result.failed(strict=True):
+            print("deploy stopped: the build has problems; nothing was pushed", file=err)
+            return 1
+        (target / MARKER).unlink(missing_ok=True)
+        try:
+            report = publish(
+                target,
+                repo_dir=args.site,
+                remote=args.remote,
+                branch=args.branch,
+                message=args.message,
+                force=args.force,
+                no_history=args.no_history,
+                dry_run=args.dry_run,
+                allow_dirty=args.allow_dirty,
+                cname=result.config.cname or None,
+                out=err,
+            )
+        except DeployError as exc:
+            print(f"error: {escape_control(str(exc))}", file=err)
+            return 1
+    if report.url:
+        print(report.url, file=out)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Scaffold a site or an event file."""
+    from timeline.scaffold import new_event, new_site
+
+    if args.what == "site":
+        for path in new_site(args.dir):
+            print(path, file=out)
+    else:
+        print(new_event(args.site, args.title, args.date), file=out)
+    return 0
+
+
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write content files from a report or another tool's timeline; exit 1 if nothing was written."""
     from timeline.ingest import import_article
@@ -94,7 +208,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "import": cmd_import}
+COMMANDS = {
+    "build": cmd_build,
+    "check": cmd_check,
+    "serve": cmd_serve,
+    "deploy": cmd_deploy,
+    "new": cmd_new,
+    "import": cmd_import,
+}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

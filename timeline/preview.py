@@ -1,0 +1,46 @@
+"""Glue between ``serve`` and the pipeline: a rebuild callable that builds into a preview folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from timeline.build import build_site
+from timeline.errors import Diagnostic, TimelineError, error
+from timeline.index import page_path
+from timeline.model import Timeline
+from timeline.serve import Rebuild, RebuildResult
+
+
+def changed_pages(timeline: Timeline | None, site: Path, changed: Iterable[Path]) -> tuple[str, ...]:
+    """Return the site-relative URLs of the event and article pages whose files changed."""
+    if timeline is None:
+        return ()
+    by_path = {e.path: page_path("event", e.id) for e in timeline.events}
+    by_path.update({a.path: page_path("article", a.id) for a in timeline.articles})
+    urls = []
+    for path in sorted(changed):
+        try:
+            rel = path.resolve().relative_to(site.resolve()).as_posix()
+        except ValueError:
+            continue
+        if rel in by_path:
+            urls.append(by_path[rel])
+    return tuple(urls)
+
+
+def make_rebuild(site: Path, root: Path, *, base_url: str | None) -> Rebuild:
+    """Return a callable that rebuilds ``site`` into ``root`` (swapped in whole), re-reading site.yaml."""
+
+    def rebuild(changed: frozenset[Path]) -> RebuildResult:
+        try:
+            result = build_site(site, root, base_url=base_url)
+        except TimelineError as exc:
+            return RebuildResult(False, exc.diagnostics)
+        except OSError as exc:
+            problem: Diagnostic = error("site.yaml", 1, 1, f"cannot write the preview: {exc}")
+            return RebuildResult(False, (problem,))
+        ok = not result.failed()
+        return RebuildResult(ok, result.diagnostics, changed_pages(result.timeline, site, changed))
+
+    return rebuild
