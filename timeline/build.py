@@ -8,13 +8,15 @@ import secrets
 import shutil
 from pathlib import Path, PurePosixPath
 
+import jinja2
+
 from timeline.config import SiteConfig, load_config
 from timeline.errors import Diagnostic, TimelineError, error, has_errors
 from timeline.i18n import check_language
 from timeline.index import index_content
 from timeline.model import Timeline
 from timeline.reader import read_content
-from timeline.render import RenderedSite, render_site
+from timeline.render import RenderedSite, make_environment, render_site, theme_dirs
 
 MARKER = ".timeline-output"
 """A file in every output folder we write, so we never delete a folder we did not make."""
@@ -35,7 +37,23 @@ class BuildResult:
         return self.site is None or has_errors(self.diagnostics, strict=strict)
 
 
-def run_pipeline(config: SiteConfig) -> BuildResult:
+class EnvironmentCache:
+    """Jinja environments by theme chain, reused across builds; templates reload when edited."""
+
+    def __init__(self) -> None:
+        self._envs: dict[tuple[Path, ...], jinja2.Environment] = {}
+
+    def get(self, config: SiteConfig) -> jinja2.Environment:
+        """Return the environment for this config's theme chain, making it once."""
+        # A template added to an override theme must win at once, so the key lists the files.
+        dirs = theme_dirs(config)
+        key = (*dirs, *sorted(p for d in dirs for p in (d / "templates").rglob("*")))
+        if key not in self._envs:
+            self._envs[key] = make_environment(config)
+        return self._envs[key]
+
+
+def run_pipeline(config: SiteConfig, env: jinja2.Environment | None = None) -> BuildResult:
     """Read, index and render the site in memory; never write."""
     diags: list[Diagnostic] = []
     problem = check_language(config.language)
@@ -47,7 +65,7 @@ def run_pipeline(config: SiteConfig) -> BuildResult:
     diags += index_diags
     if has_errors(diags):
         return BuildResult(config, tuple(sorted(set(diags))), None, timeline)
-    site, render_diags = render_site(timeline)
+    site, render_diags = render_site(timeline, env)
     diags += render_diags
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
 
@@ -58,12 +76,20 @@ def check_site(root: Path, *, base_url: str | None = None) -> BuildResult:
 
 
 def build_site(
-    root: Path, out_dir: Path | None = None, *, base_url: str | None = None, strict: bool = False
+    root: Path,
+    out_dir: Path | None = None,
+    *,
+    base_url: str | None = None,
+    strict: bool = False,
+    environments: EnvironmentCache | None = None,
 ) -> BuildResult:
-    """Build the site into ``out_dir`` (default: the configured output); write only on success."""
+    """Build the site into ``out_dir`` (default: the configured output); write only on success.
+
+    ``environments`` keeps compiled templates between builds of one process (``serve``).
+    """
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
-    result = run_pipeline(config)
+    result = run_pipeline(config, environments.get(config) if environments else None)
     if not result.failed(strict=strict):
         assert result.site is not None
         write_tree(result.site, config.output)

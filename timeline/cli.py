@@ -72,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
     article.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
     article.add_argument("--id", dest="article_id", help="article id (default: publisher-date-title words)")
     article.add_argument("--force", action="store_true", help="replace an existing article")
+    for kind, text in (
+        ("timelinejs", "a TimelineJS JSON file or its Google Sheets CSV -> content/events/*.yaml (and eras)"),
+        ("csv", "a TimelineSetter CSV (date, display_date, description, link, series, html) -> events"),
+        ("events-json", "an events.json written by timeline -> events, articles, actors and places"),
+    ):
+        other = kinds.add_parser(kind, help=text)
+        other.add_argument("file", type=Path)
+        other.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+        other.add_argument("--force", action="store_true", help="replace existing event and article files")
     return parser
 
 
@@ -198,6 +207,15 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write content files from a report or another tool's timeline; exit 1 if nothing was written."""
+    if args.kind != "article":
+        from timeline.interchange import import_file
+
+        written, found = import_file(args.kind, args.file, args.site, force=args.force)
+        _report(found, err)
+        for target in written:
+            print(f"wrote {target}", file=out)
+        return 0 if written and not has_errors(found) else 1
+
     from timeline.ingest import import_article
 
     path, diagnostics = import_article(args.file, args.site / "content", article_id=args.article_id, force=args.force)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from timeline.build import build_site
+from timeline.build import EnvironmentCache, build_site
 from timeline.errors import Diagnostic, TimelineError, error
 from timeline.index import page_path
 from timeline.model import Timeline
@@ -32,9 +32,11 @@ def changed_pages(timeline: Timeline | None, site: Path, changed: Iterable[Path]
 def make_rebuild(site: Path, root: Path, *, base_url: str | None) -> Rebuild:
     """Return a callable that rebuilds ``site`` into ``root`` (swapped in whole), re-reading site.yaml."""
 
+    environments = EnvironmentCache()
+
     def rebuild(changed: frozenset[Path]) -> RebuildResult:
         try:
-            result = build_site(site, root, base_url=base_url)
+            result = build_site(site, root, base_url=base_url, environments=environments)
         except TimelineError as exc:
             return RebuildResult(False, exc.diagnostics)
         except OSError as exc:

@@ -185,13 +185,15 @@ def _absolute(config: SiteConfig, path: str) -> str:
 def render_site(tl: Timeline, env: jinja2.Environment | None = None) -> tuple[RenderedSite, list[Diagnostic]]:
     """Render every page; return the output map and every problem (template errors, collisions)."""
     env = env or make_environment(tl.config)
-    env.globals.update(_globals(tl))
+    # Per-build values travel with each render call, never in env.globals, so one environment
+    # (and its compiled templates) can serve many builds in `timeline serve`.
+    shared = _globals(tl)
     diags: list[Diagnostic] = []
     pages: dict[str, bytes] = {}
     origins: list[tuple[str, str]] = []
     for spec in plan_pages(tl):
         origins.append((spec.path, spec.inputs[0] if spec.inputs and spec.template != "timeline.html" else spec.path))
-        text = render_page(env, spec, tl.config, diags)
+        text = render_page(env, spec, tl.config, diags, shared)
         if text is not None:
             pages[spec.path] = text.encode("utf-8")
     for produce in EXTRA_OUTPUTS:
@@ -207,12 +209,20 @@ def render_site(tl: Timeline, env: jinja2.Environment | None = None) -> tuple[Re
     return RenderedSite(pages, copies), diags
 
 
-def render_page(env: jinja2.Environment, spec: PageSpec, config: SiteConfig, diags: list[Diagnostic]) -> str | None:
+def render_page(
+    env: jinja2.Environment,
+    spec: PageSpec,
+    config: SiteConfig,
+    diags: list[Diagnostic],
+    shared: Mapping[str, Any],
+) -> str | None:
     """Render one page; a template error becomes a diagnostic at the template's line."""
     t = Translator(spec.lang)
     try:
         template = env.get_template(spec.template)
-        return template.render(spec.context, page=spec, t=t, canonical=_absolute(config, spec.path))
+        return template.render(
+            {**shared, **spec.context}, page=spec, t=t, canonical=_absolute(config, spec.path)
+        )
     except jinja2.TemplateSyntaxError as exc:
         diags.append(error(_template_path(exc.filename, config), exc.lineno or 1, 1, f"template: {exc.message}"))
     except jinja2.TemplateNotFound as exc:

@@ -1,0 +1,156 @@
+"""Open data: events.json (schema, round trip), events.csv, CSL-JSON sources, TimelineJS JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from timeline.build import build_site
+from timeline.config import load_config
+from timeline.errors import has_errors
+from timeline.index import index_content
+from timeline.interchange import import_file
+from timeline.model import Timeline
+from timeline.opendata import CSV_COLUMNS, events_json_schema, render_open_data
+from timeline.reader import read_content
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Timeline, Path]:
+    """Build the example site once; return its timeline and output folder."""
+    out = tmp_path_factory.mktemp("example") / "out"
+    result = build_site(REPO, out)
+    assert not result.failed(), [d.format() for d in result.diagnostics]
+    assert result.timeline is not None
+    return result.timeline, out
+
+
+def _timeline(root: Path) -> Timeline:
+    config = load_config(root)
+    content, diags = read_content(config)
+    timeline, more = index_content(content, config)
+    assert not has_errors(diags + more), [d.format() for d in diags + more]
+    return timeline
+
+
+def test_events_json_carries_every_event_at_its_precision(example: tuple[Timeline, Path]) -> None:
+    tl, out = example
+    document = json.loads((out / "events.json").read_text(encoding="utf-8"))
+    assert (document["schema"], document["version"]) == ("timeline-events/1", 1)
+    jsonschema.validate(document, events_json_schema())
+    assert [e["id"] for e in document["events"]] == [e.id for e in tl.events]
+    by_id = {e["id"]: e for e in document["events"]}
+    assert by_id["first-nagorno-karabakh-war"]["date"] == "1988"
+    assert by_id["first-nagorno-karabakh-war"]["end"] == "1994"
+    assert by_id["armenia-claims-helicopter-downed"]["date"] == "2020-10?"
+    assert by_id["armenia-claims-helicopter-downed"]["precision"] == "month"
+    toll = by_id["putin-death-toll-statement"]
+    assert [c["claimant"] for c in toll["claims"]][:2] == ["vladimir-putin", "vladimir-putin"]
+    assert toll["claims"][0]["number"] == 5000 and toll["claims"][0]["qualifier"] == "approximately"
+    assert toll["sources"][0]["article"] == "okezone-2020-10-23-putin-5000"
+    assert toll["disputed"] is True
+    article = document["articles"][0]
+    assert article["published"] == "2020-10-23T18:01+07:00" and article["via"] == "BBC Indonesia"
+    assert {a["id"] for a in document["actors"]} == set(tl.actors)
+
+
+def test_schema_rejects_a_wrong_document() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"schema": "timeline-events/1", "version": 2, "events": []}, events_json_schema())
+
+
+def test_events_json_round_trips_through_import(example: tuple[Timeline, Path], tmp_path: Path) -> None:
+    _, out = example
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    written, diags = import_file("events-json", out / "events.json", site)
+    assert not has_errors(diags), [d.format() for d in diags]
+    assert len([p for p in written if p.suffix == ".yaml" and p.parent.name == "events"]) == 10
+    result = build_site(site, tmp_path / "out")
+    assert not result.failed(), [d.format() for d in result.diagnostics]
+    for name in ("events.json", "events.csv", "sources.json", "timeline.json", "events.ics", "feed.xml"):
+        assert (tmp_path / "out" / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_events_csv(example: tuple[Timeline, Path]) -> None:
+    tl, out = example
+    data = (out / "events.csv").read_bytes()
+    assert data.count(b"\r\n") == len(tl.events) + 1
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert [r["id"] for r in rows] == [e.id for e in tl.events]
+    assert rows[0]["date"] == "1988" and rows[0]["end"] == "1994" and rows[0]["precision"] == "year"
+    assert all(r["sources"].startswith("https://example.github.io/timeline/articles/") for r in rows)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(make_site) -> None:
+    root = make_site({"content/events/x.yaml": "title: '=HYPERLINK(\"http://evil\")'\ndate: 2020\n"})
+    rows = list(csv.reader(io.StringIO(render_open_data(_timeline(root))["events.csv"].decode("utf-8"))))
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+
+
+def test_sources_are_csl_json(example: tuple[Timeline, Path], make_site) -> None:
+    _, out = example
+    items = json.loads((out / "sources.json").read_text(encoding="utf-8"))
+    article = next(i for i in items if i["id"] == "okezone-2020-10-23-putin-5000")
+    assert article["type"] == "article-newspaper"
+    assert article["container-title"] == "Okezone"
+    assert article["issued"] == {"date-parts": [[2020, 10, 23]]}
+    assert article["author"] == [{"literal": "dka"}] and article["language"] == "id"
+    root = make_site(
+        {
+            "content/events/x.yaml": """\
+                title: X
+                date: 2020
+                sources:
+                  - title: Report
+                    publisher: BBC News
+                    url: https://www.bbc.com/news/x
+                    published: 2020-10~
+                    accessed: 2020-10-24
+            """
+        }
+    )
+    (item,) = json.loads(render_open_data(_timeline(root))["sources.json"])
+    assert item["issued"] == {"date-parts": [[2020, 10]], "circa": True}
+    assert item["accessed"] == {"date-parts": [[2020, 10, 24]]}
+    assert item["URL"] == "https://www.bbc.com/news/x" and item["container-title"] == "BBC News"
+
+
+def test_timelinejs_json(example: tuple[Timeline, Path], make_site) -> None:
+    tl, out = example
+    data = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
+    assert len(data["events"]) == len(tl.events)
+    first = data["events"][0]
+    assert first["unique_id"] == "first-nagorno-karabakh-war"
+    assert first["start_date"] == {"year": 1988, "display_date": "1988"}
+    assert first["end_date"]["year"] == 1994
+    assert [e["text"]["headline"] for e in data["eras"]] == [e.title for e in tl.config.eras]
+    root = make_site(
+        {
+            "content/events/x.yaml": "title: '<b>Bold</b> & old'\ndate: -0500\ntags: [ancient]\n",
+            "content/events/y.yaml": "title: Timed\ndate: 2020-10-23T18:01+07:00\n",
+        }
+    )
+    events = json.loads(render_open_data(_timeline(root))["timeline.json"])["events"]
+    assert events[0]["start_date"]["year"] == -500
+    assert events[0]["start_date"]["display_date"] == "501 BCE"
+    assert events[0]["text"]["headline"] == "&lt;b&gt;Bold&lt;/b&gt; &amp; old"
+    assert events[0]["group"] == "ancient"
+    assert events[1]["start_date"] | {"display_date": ""} == {
+        "year": 2020, "month": 10, "day": 23, "hour": 18, "minute": 1, "display_date": "",
+    }  # fmt: skip
+
+
+def test_open_data_is_deterministic(example: tuple[Timeline, Path]) -> None:
+    tl, _ = example
+    assert render_open_data(tl) == render_open_data(tl)
