@@ -22,7 +22,7 @@ from timeline.errors import escape_control
 OnChange = Callable[[frozenset[Path]], None]
 ObserverFactory = Callable[[], BaseObserver]
 
-DEFAULT_DELAY = 0.1
+DEFAULT_DELAY = 0.05
 # A writer that never pauses (a runaway generator) must not starve rebuilds forever.
 MAX_DELAY = 1.0
 DEFAULT_POLL = 0.5
