@@ -21,11 +21,12 @@ from timeline.model import Event, Timeline
 
 LANE_HEIGHT = 18
 TOP = 10  # room above the first lane
-STRIP = 10  # height of the density strip
+STRIP = 6  # height of the density strip
 TICKS = 26  # room for tick labels under the strip
 MAX_LANES = 6
 MAX_BREAKS = 4
 MIN_GAP_YEARS = 1.0
+MARGIN = 2.0  # percent of a stretch kept clear at each side, so edge marks are not cut
 GAP_SHARE = 0.1  # a gap is cut when it is longer than this share of the whole time covered
 
 
@@ -40,7 +41,7 @@ def position(date: EDate, *, end: bool = False) -> float:
     >>> position(EDate(1994)), position(EDate(1994), end=True)
     (1994.0, 1995.0)
     >>> round(position(EDate(2020, 10)), 3)
-    2020.746
+    2020.749
     """
     if date.month is None:
         return float(date.year + (1 if end else 0))
@@ -62,8 +63,8 @@ class Stretch:
     """Ticks and density bins by month (short stretches) rather than by year."""
 
     def x(self, when: float) -> float:
-        """Return the horizontal position of ``when`` in percent of this stretch."""
-        return 100 * (when - self.start) / (self.end - self.start)
+        """Return the horizontal position of ``when`` in percent of this stretch, inside its margins."""
+        return MARGIN + (100 - 2 * MARGIN) * (when - self.start) / (self.end - self.start)
 
 
 def _event_extent(event: Event) -> tuple[float, float]:
@@ -72,24 +73,29 @@ def _event_extent(event: Event) -> tuple[float, float]:
     return start, max(end, start)
 
 
+def _month_of(when: float) -> tuple[int, int]:
+    """Return the (year, month) that the instant ``when`` falls in."""
+    year = int(when // 1)
+    month = next((m for m in range(1, 13) if when < position(EDate(year, m), end=True)), 12)
+    return year, month
+
+
 def _round_out(start: float, end: float) -> Stretch:
     # Short stretches are drawn by month, long ones by whole years, so ticks fall on boundaries.
     if end - start >= 2:
         return Stretch(float(int(start // 1)), float(-int(-end // 1)), monthly=False)
-    first = int(start // 1), int((start % 1) * 12)
-    last_year, last_month = int(end // 1), int(-(-(end % 1) * 12 // 1))
-    lo = first[0] + first[1] / 12
-    hi = last_year + last_month / 12
-    if hi - lo < 2 / 12:
-        hi = lo + 2 / 12
+    first, last = _month_of(start), _month_of(end - 1e-9)
+    lo, hi = position(EDate(*first)), position(EDate(*last), end=True)
+    if last == first:  # one month alone gives no sense of scale: show the next one too
+        hi = position(EDate(last[0] + last[1] // 12, last[1] % 12 + 1), end=True)
     return Stretch(lo, hi, monthly=True)
 
 
 def stretches(extents: Iterable[tuple[float, float]]) -> list[Stretch]:
     """Return the stretches to draw: covered time, cut at the longest empty gaps.
 
-    >>> [(s.start, s.end) for s in stretches([(1988.0, 1995.0), (2020.74, 2020.75)])]
-    [(1988.0, 1995.0), (2020.6666666666667, 2020.8333333333333)]
+    >>> [(round(s.start, 3), round(s.end, 3), s.monthly) for s in stretches([(1988.0, 1995.0), (2020.75, 2020.76)])]
+    [(1988.0, 1995.0, False), (2020.749, 2020.915, True)]
     """
     spans = sorted(extents)
     if not spans:
@@ -139,24 +145,24 @@ def _pct(value: float) -> str:
     return f"{min(max(value, 0.0), 100.0):.3f}".rstrip("0").rstrip(".") + "%"
 
 
-def _ticks(stretch: Stretch, locale: str) -> list[tuple[float, str, bool]]:
-    """Return (time, label, major) ticks at month or year boundaries."""
-    ticks: list[tuple[float, str, bool]] = []
+def _ticks(stretch: Stretch, locale: str) -> list[tuple[float, float, str]]:
+    """Return (boundary, label centre, label) per month or year; labels sit in the period they name."""
+    ticks: list[tuple[float, float, str]] = []
     if stretch.monthly:
-        year, month = int(stretch.start // 1), round((stretch.start % 1) * 12) + 1
-        while year + (month - 1) / 12 <= stretch.end + 1e-9:
-            when = position(EDate(year, month))
+        year, month = _month_of(stretch.start)
+        while position(EDate(year, month)) < stretch.end - 1e-9:
+            lo, hi = position(EDate(year, month)), position(EDate(year, month), end=True)
             name = babel.dates.format_skeleton("MMM", dt.date(max(year, 1), month, 1), locale=locale)
-            first = not ticks or month == 1
-            ticks.append((when, f"{name} {year}" if first else name, first))
+            label = f"{name} {year}" if not ticks or month == 1 else name
+            ticks.append((lo, (lo + hi) / 2, label))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return ticks
     span = stretch.end - stretch.start
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if span / s <= 8)
     year = int(stretch.start)
-    while year <= stretch.end:
-        label = str(year) if year % step == 0 or year == int(stretch.start) else ""
-        ticks.append((float(year), label, bool(label)))
+    while year < stretch.end:
+        label = str(year) if year % step == 0 or (step > 1 and year == int(stretch.start)) else ""
+        ticks.append((float(year), year + (0.5 if step == 1 else 0.0), label))
         year += 1 if span <= 40 else step
     return ticks
 
@@ -195,12 +201,11 @@ def _mark(event: Event, stretch: Stretch, lane: int, href: str, label: str) -> s
 
 
 def _stretch_svg(
-    tl: Timeline, stretch: Stretch, events: Sequence[Event], t: Translator, index: int
-) -> tuple[str, float]:
-    """Return one stretch's SVG and its share of the width."""
+    tl: Timeline, stretch: Stretch, events: Sequence[Event], t: Translator, index: int, lane_count: int
+) -> str:
+    """Return one stretch's SVG; every stretch has the same lanes so their strips line up."""
     extents = [_event_extent(e) for e in events]
     lanes = _lanes(extents, stretch) if events else []
-    lane_count = max(lanes, default=0) + 1
     strip_y = TOP + lane_count * LANE_HEIGHT + 6
     height = strip_y + STRIP + TICKS
     parts = ['<g class="eras" aria-hidden="true">']
@@ -215,14 +220,14 @@ def _stretch_svg(
         )
     parts.append("</g>")
     parts.append('<g class="grid" aria-hidden="true">')
-    for when, label, major in _ticks(stretch, t.locale):
-        x = _pct(stretch.x(when))
-        parts.append(f'<line x1="{x}" x2="{x}" y1="0" y2="{strip_y + STRIP + 4:g}" class="{"major" if major else "minor"}"/>')
+    for boundary, centre, label in _ticks(stretch, t.locale):
+        x = _pct(stretch.x(boundary))
+        parts.append(f'<line x1="{x}" x2="{x}" y1="0" y2="{strip_y + STRIP + 4:g}"/>')
         if label:
-            anchor = "start" if stretch.x(when) < 5 else "end" if stretch.x(when) > 95 else "middle"
-            parts.append(
-                f'<text x="{x}" y="{strip_y + STRIP + 18:g}" text-anchor="{anchor}">{escape(label)}</text>'
-            )
+            x_label, y_label = _pct(stretch.x(centre)), f"{strip_y + STRIP + 18:g}"
+            parts.append(f'<text x="{x_label}" y="{y_label}" text-anchor="middle">{escape(label)}</text>')
+    end = _pct(stretch.x(stretch.end))
+    parts.append(f'<line x1="{end}" x2="{end}" y1="0" y2="{strip_y + STRIP + 4:g}"/>')
     parts.append("</g>")
     peak = max((n for _, _, n in _bins(stretch, [lo for lo, _ in extents])), default=1)
     parts.append('<g class="density" aria-hidden="true">')
@@ -230,7 +235,7 @@ def _stretch_svg(
         x0, x1 = stretch.x(lo), stretch.x(min(hi, stretch.end))
         parts.append(
             f'<rect x="{_pct(x0)}" y="{strip_y:g}" width="{_pct(max(x1 - x0, 0.5))}" height="{STRIP}" '
-            f'fill-opacity="{0.25 + 0.75 * n / peak:.2f}"/>'
+            f'fill-opacity="{0.2 + 0.6 * n / peak:.2f}"/>'
         )
     parts.append("</g>")
     parts.append('<g class="marks">')
@@ -238,13 +243,11 @@ def _stretch_svg(
         href = tl.config.base_path + page_path("event", event.id)
         parts.append(_mark(event, stretch, lane, href, f"{event.title}, {t.span(event.span)}"))
     parts.append("</g>")
-    share = 0.5 * (stretch.end - stretch.start) + 0.5 * len(events)
-    label = escape(f"{_label(stretch, t, start=True)} – {_label(stretch, t, start=False)}")
     svg = (
         f'<svg class="axis-stretch" id="axis-stretch-{index}" width="100%" height="{height:g}" '
-        f'role="group" aria-label="{label}" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
-    return svg, share
+    return svg
 
 
 def _label(stretch: Stretch, t: Translator, *, start: bool) -> str:
@@ -252,7 +255,7 @@ def _label(stretch: Stretch, t: Translator, *, start: bool) -> str:
     year = int(when // 1)
     if not stretch.monthly:
         return str(year)
-    return t.date(EDate(year, int((when % 1) * 12) + 1))
+    return t.date(EDate(*_month_of(when)))
 
 
 def render_axis(tl: Timeline) -> Markup:
@@ -264,20 +267,27 @@ def render_axis(tl: Timeline) -> Markup:
     out = ['<figure class="axis" id="axis" aria-labelledby="axis-title">',
            f'<figcaption id="axis-title" class="visually-hidden">{escape(t("time_axis"))}</figcaption>',
            '<div class="axis-row">']
-    total = sum(
-        0.5 * (s.end - s.start) + 0.5 * sum(1 for e in tl.events if s.start <= _event_extent(e)[0] < s.end + 1e-9)
-        for s in parts
+    groups = [[e for e in tl.events if s.start - 1e-9 <= _event_extent(e)[0] < s.end + 1e-9] for s in parts]
+    lane_count = 1 + max(
+        (max(_lanes([_event_extent(e) for e in group], s), default=0) for s, group in zip(parts, groups, strict=True)),
+        default=0,
     )
-    for index, stretch in enumerate(parts):
-        events = [e for e in tl.events if stretch.start - 1e-9 <= _event_extent(e)[0] < stretch.end + 1e-9]
-        svg, share = _stretch_svg(tl, stretch, events, t, index)
+    # Width: half by time covered, half by number of events, so a busy month is not a sliver beside a decade.
+    shares = [
+        0.5 * (s.end - s.start) / sum(p.end - p.start for p in parts) + 0.5 * len(g) / len(tl.events)
+        for s, g in zip(parts, groups, strict=True)
+    ]
+    for index, (stretch, events) in enumerate(zip(parts, groups, strict=True)):
+        svg = _stretch_svg(tl, stretch, events, t, index, lane_count)
         if index:
-            before = parts[index - 1]
-            years = int(stretch.start - before.end)
+            years = int(stretch.start - parts[index - 1].end)
             gap = t("gap_years").format(n=years) if years >= 1 else t("gap")
             out.append(f'<div class="axis-break"><span>{escape(gap)}</span></div>')
-        grow = max(share / total, 0.05) if total else 1.0
-        out.append(f'<div class="axis-part" style="flex-grow:{grow:.3f}">{svg}</div>')
+        label = escape(f"{_label(stretch, t, start=True)} – {_label(stretch, t, start=False)}")
+        out.append(
+            f'<div class="axis-part" role="group" aria-label="{label}" '
+            f'style="flex-grow:{max(shares[index], 0.05):.3f}">{svg}</div>'
+        )
     out.append("</div>")
     if tl.config.eras:
         out.append('<ul class="axis-legend">')

@@ -79,6 +79,37 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "all": "All",
         "time_axis": "Time axis",
         "gap": "gap",
+        "gap_years": "{n} years later",
+        "actor": "Actor",
+        "place": "Place",
+        "tag": "Tag",
+        "status": "Status",
+        "filter_events": "Filter events",
+        "search_placeholder": "Words in titles and summaries",
+        "clear_filters": "Clear filters",
+        "shown_of": "{shown} of {total} events shown",
+        "no_match": "No event matches these filters.",
+        "keys_hint": "Press j and k to move from event to event.",
+        "n_events": "{n} events",
+        "n_events_one": "{n} event",
+        "n_articles": "{n} articles",
+        "n_articles_one": "{n} article",
+        "n_sources_one": "{n} source",
+        "n_sources": "{n} sources",
+        "one_source": "1 source",
+        "disputed_help": "Carries conflicting claims from more than one claimant",
+        "feed_atom": "Atom feed",
+        "feed_ics": "Calendar (iCalendar)",
+        "data_json": "Events (JSON)",
+        "data_csv": "Events (CSV)",
+        "data_timeline": "Timeline data (JSON)",
+        "on_this_page": "On this page",
+        "value": "As stated",
+        "cited_quote": "Quoted passage",
+        "navigation": "Site",
+        "event_nav": "Previous and next events",
+        "built_with": "Built with timeline",
+        "external_sources": "Other sources",
     },
     "id": {
         "timeline": "Linimasa",
@@ -147,6 +178,34 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "all": "Semua",
         "time_axis": "Sumbu waktu",
         "gap": "jeda",
+        "gap_years": "{n} tahun kemudian",
+        "actor": "Aktor",
+        "place": "Tempat",
+        "tag": "Tag",
+        "status": "Status",
+        "filter_events": "Saring peristiwa",
+        "search_placeholder": "Kata dalam judul dan ringkasan",
+        "clear_filters": "Hapus saringan",
+        "shown_of": "{shown} dari {total} peristiwa ditampilkan",
+        "no_match": "Tidak ada peristiwa yang cocok dengan saringan ini.",
+        "keys_hint": "Tekan j dan k untuk berpindah antarperistiwa.",
+        "n_events": "{n} peristiwa",
+        "n_articles": "{n} artikel",
+        "n_sources": "{n} sumber",
+        "one_source": "1 sumber",
+        "disputed_help": "Memuat klaim yang saling bertentangan dari lebih dari satu pihak",
+        "feed_atom": "Umpan Atom",
+        "feed_ics": "Kalender (iCalendar)",
+        "data_json": "Peristiwa (JSON)",
+        "data_csv": "Peristiwa (CSV)",
+        "data_timeline": "Data linimasa (JSON)",
+        "on_this_page": "Di halaman ini",
+        "value": "Sebagaimana dinyatakan",
+        "cited_quote": "Kutipan",
+        "navigation": "Situs",
+        "event_nav": "Peristiwa sebelumnya dan berikutnya",
+        "built_with": "Dibuat dengan timeline",
+        "external_sources": "Sumber lain",
     },
 }
 
@@ -183,6 +242,23 @@ class Translator:
     def span(self, span: DateSpan) -> str:
         """Return a date or range in words."""
         return format_span(span, self.locale)
+
+    def count(self, key: str, n: int) -> str:
+        """Return ``key`` with the number ``n`` in it, in the plural form the language uses for ``n``.
+
+        >>> Translator("en").count("n_events", 1), Translator("id").count("n_events", 1)
+        ('1 event', '1 peristiwa')
+        """
+        form = babel.Locale.parse(self.locale).plural_form(n)
+        base = self.language.split("-")[0].split("_")[0].lower()
+        table = STRINGS.get(base, {})
+        if f"{key}_{form}" in table or (key in table and base != "en"):
+            return table.get(f"{key}_{form}", table[key]).format(n=n)
+        return STRINGS["en"].get(f"{key}_{form}", self(key)).format(n=n)
+
+    def month(self, year: int, month: int) -> str:
+        """Return a month heading in words (``Oktober 2020``)."""
+        return format_date(EDate(year, month), self.locale)
 
     def language_name(self, code: str) -> str:
         """Return the name of language ``code`` in this language (``id`` -> Indonesian)."""

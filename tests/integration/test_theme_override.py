@@ -1,0 +1,54 @@
+"""A site's own theme folder overrides the default theme's templates and static files by name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from timeline.build import build_site
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_CSS = REPO / "themes" / "default" / "static" / "style.css"
+
+EVENT_OVERRIDE = """{% extends "default/event.html" %}
+{% block event_nav %}<p class="desk">Corrections: desk@example.org</p>{{ super() }}{% endblock %}
+{% block footer %}{{ super() }}<p class="house">House footer</p>{% endblock %}
+"""
+
+
+def make_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    templates = site / "themes" / "default" / "templates"
+    static = site / "themes" / "default" / "static"
+    templates.mkdir(parents=True)
+    static.mkdir(parents=True)
+    (templates / "event.html").write_text(EVENT_OVERRIDE, encoding="utf-8")
+    (static / "style.css").write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
+    (static / "extra.js").write_text("/* extra */\n", encoding="utf-8")
+    return site
+
+
+def test_template_override_extends_the_default_and_keeps_the_rest(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    result = build_site(site, site / "_site")
+    assert not result.failed(), [d.format() for d in result.diagnostics]
+    event = (site / "_site" / "events" / "ceasefire-1994" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="desk">Corrections: desk@example.org</p>' in event
+    assert 'rel="prev"' in event or 'rel="next"' in event  # super() kept the parent's navigation
+    assert '<p class="house">House footer</p>' in event
+    assert "<h1>Ceasefire ends the first war</h1>" in event  # the rest of the parent template
+    timeline = (site / "_site" / "index.html").read_text(encoding="utf-8")
+    assert "House footer" not in timeline and "desk@example.org" not in timeline
+
+
+def test_static_override_wins_by_name_and_other_files_are_kept(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    result = build_site(site, site / "_site")
+    assert not result.failed(), [d.format() for d in result.diagnostics]
+    assets = site / "_site" / "assets"
+    assert (assets / "style.css").read_text(encoding="utf-8") == "body { color: rebeccapurple; }\n"
+    assert (assets / "extra.js").is_file()
+    assert (assets / "timeline.js").read_bytes() == DEFAULT_CSS.with_name("timeline.js").read_bytes()
+    assert DEFAULT_CSS.read_text(encoding="utf-8") != (assets / "style.css").read_text(encoding="utf-8")

@@ -1,0 +1,146 @@
+"""The build-time time axis: proportional placement, breaks, eras, density, links, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import lxml.etree
+import lxml.html
+
+from timeline.axis import position, render_axis, stretches
+from timeline.config import load_config
+from timeline.dates import EDate
+from timeline.index import index_content
+from timeline.model import Timeline
+from timeline.reader import read_content
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def timeline_of(root: Path) -> Timeline:
+    config = load_config(root)
+    content, diags = read_content(config)
+    assert [d for d in diags if d.severity == "error"] == []
+    tl, diags = index_content(content, config)
+    assert [d for d in diags if d.severity == "error"] == []
+    return tl
+
+
+def make_site(tmp_path: Path, events: dict[str, str], extra: str = "") -> Timeline:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "site.yaml").write_text(f"title: Test\nbase_url: /tl/\n{extra}", encoding="utf-8")
+    folder = tmp_path / "content" / "events"
+    folder.mkdir(parents=True)
+    for name, text in events.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return timeline_of(tmp_path)
+
+
+def parse(markup: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(markup)
+
+
+def test_every_event_is_a_named_link_to_its_page() -> None:
+    tl = timeline_of(REPO)
+    tree = parse(render_axis(tl))
+    links = tree.xpath("//a")
+    assert len(links) == len(tl.events)
+    hrefs = {a.get("href") for a in links}
+    assert hrefs == {f"{tl.config.base_path}events/{e.id}/" for e in tl.events}
+    ceasefire = next(a for a in links if a.get("href").endswith("/ceasefire-1994/"))
+    assert ceasefire.get("aria-label") == "Ceasefire ends the first war, 1994"
+
+
+def test_long_empty_stretch_is_cut_and_marked_as_a_break() -> None:
+    tl = timeline_of(REPO)
+    tree = parse(render_axis(tl))
+    assert len(tree.xpath("//svg")) == 2
+    breaks = tree.xpath("//*[@class='axis-break']")
+    assert [b.text_content() for b in breaks] == ["25 years later"]
+    groups = [g.get("aria-label") for g in tree.xpath("//*[@role='group']")]
+    assert groups == ["1988 – 1994", "September 2020 – October 2020"]
+
+
+def test_contiguous_events_need_no_break(tmp_path: Path) -> None:
+    tl = make_site(tmp_path, {f"e{m}": f"title: E{m}\ndate: 2020-0{m}-15\n" for m in (1, 2, 3)})
+    tree = parse(render_axis(tl))
+    assert tree.xpath("//*[@class='axis-break']") == []
+    assert len(tree.xpath("//svg")) == 1
+
+
+def test_events_are_placed_in_proportion_to_time(tmp_path: Path) -> None:
+    tl = make_site(
+        tmp_path,
+        {"a": "title: A\ndate: 2020-01-01\n", "b": "title: B\ndate: 2020-02-01\n", "c": "title: C\ndate: 2020-04-01\n"},
+    )
+    xs = [float(c.get("cx").rstrip("%")) for c in parse(render_axis(tl)).xpath("//a/circle")]
+    assert xs == sorted(xs)
+    # January is 31 days and February plus March 29 + 31 (2020 is a leap year).
+    assert abs((xs[2] - xs[1]) / (xs[1] - xs[0]) - 60 / 31) < 0.02
+
+
+def test_ranges_and_imprecise_dates_are_bars_and_days_are_points(tmp_path: Path) -> None:
+    tl = make_site(
+        tmp_path,
+        {
+            "war": "title: War\ndate: 1988/1994\n",
+            "year": "title: Year\ndate: 1990\n",
+            "day": "title: Day\ndate: 1991-05-02\n",
+        },
+    )
+    tree = parse(render_axis(tl))
+    shape = {a.get("href").split("/")[-2]: a[-1].tag for a in tree.xpath("//a")}
+    assert shape == {"war": "rect", "year": "rect", "day": "circle"}
+    assert "period" in tree.xpath("//a[contains(@href, '/year/')]")[0].get("class")
+
+
+def test_eras_are_shaded_and_listed(tmp_path: Path) -> None:
+    eras = "eras:\n  - id: w\n    title: 'The <war>'\n    date: 2000/2002\n"
+    tl = make_site(tmp_path, {"a": "title: A\ndate: 2001-06-01\n"}, eras)
+    markup = str(render_axis(tl))
+    tree = parse(markup)
+    assert len(tree.xpath("//rect[contains(@class, 'era ')]")) == 1
+    assert tree.xpath("//ul[@class='axis-legend']/li")[0].text_content() == "The <war>"
+    assert "The &lt;war&gt;" in markup
+
+
+def test_density_strip_counts_events_per_bin(tmp_path: Path) -> None:
+    events = {f"e{i}": f"title: E{i}\ndate: 2020-10-{10 + i}\n" for i in range(3)}
+    events["s"] = "title: S\ndate: 2020-09-05\n"
+    tree = parse(render_axis(make_site(tmp_path, events)))
+    opacities = [float(r.get("fill-opacity")) for r in tree.xpath("//g[@class='density']/rect")]
+    assert len(opacities) == 2  # September and October
+    assert opacities[1] > opacities[0]
+
+
+def test_text_is_escaped_and_output_is_well_formed_and_deterministic(tmp_path: Path) -> None:
+    title = "\"'><script>alert(1)</script> & co"
+    events = {"x": f"title: {json.dumps(title)}\ndate: 2020-01-01\n"}
+    tl = make_site(tmp_path, events)
+    markup = str(render_axis(tl))
+    assert "<script" not in markup
+    lxml.etree.fromstring(markup.encode("utf-8"))  # well-formed XML, so also valid inline SVG markup
+    assert parse(markup).xpath("//a")[0].get("aria-label").startswith(title)
+    assert str(render_axis(make_site(tmp_path / "again", events))) == markup
+
+
+def test_ids_are_prefixed() -> None:
+    ids = re.findall(r'\bid="([^"]+)"', str(render_axis(timeline_of(REPO))))
+    assert ids and all(i.startswith("axis") for i in ids)
+
+
+def test_no_events_gives_no_axis(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("title: Empty\n", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    assert str(render_axis(timeline_of(tmp_path))) == ""
+
+
+def test_positions_and_stretches() -> None:
+    assert position(EDate(2020, 12), end=True) == 2021.0
+    assert position(EDate(2021, 1, 1)) == 2021.0
+    parts = stretches([(1988.0, 1995.0), (2020.7, 2020.8)])
+    assert [(p.start, p.end, p.monthly) for p in parts][0] == (1988.0, 1995.0, False)
+    assert parts[1].monthly and parts[1].start <= 2020.7 and parts[1].end >= 2020.8
+    assert len(stretches([(2000.0, 2001.0), (2001.5, 2002.0)])) == 1

@@ -1,0 +1,53 @@
+"""The prebuilt search index: one record per event, plain text, sorted keys, byte-stable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from timeline.config import load_config
+from timeline.index import index_content
+from timeline.model import Timeline
+from timeline.reader import read_content
+from timeline.search import render_search_index, strip_html
+
+REPO = Path(__file__).resolve().parents[2]
+FIELDS = {"actors", "date", "disputed", "end", "id", "places", "status", "summary", "tags", "title", "url", "year"}
+
+
+def timeline_of(root: Path) -> Timeline:
+    config = load_config(root)
+    content, _ = read_content(config)
+    tl, diags = index_content(content, config)
+    assert [d for d in diags if d.severity == "error"] == []
+    return tl
+
+
+def test_every_event_has_one_record_in_timeline_order() -> None:
+    tl = timeline_of(REPO)
+    data = json.loads(render_search_index(tl)["search.json"])
+    assert [r["id"] for r in data["events"]] == [e.id for e in tl.events]
+    for record in data["events"]:
+        assert set(record) == FIELDS
+        assert "<" not in record["summary"] and record["summary"]
+        assert record["url"] == f"/timeline/events/{record['id']}/"
+    ceasefire = next(r for r in data["events"] if r["id"] == "ceasefire-1994")
+    assert (ceasefire["date"], ceasefire["year"], ceasefire["status"]) == ("1994", 1994, "happened")
+    assert ceasefire["summary"].startswith("A ceasefire ends the six-year war over Nagorno-Karabakh.")
+    toll = next(r for r in data["events"] if r["id"] == "putin-death-toll-statement")
+    assert "vladimir-putin" in toll["actors"] and toll["disputed"] is True
+    war = next(r for r in data["events"] if r["id"] == "first-nagorno-karabakh-war")
+    assert (war["date"], war["end"]) == ("1988", "1994")
+
+
+def test_keys_are_sorted_and_bytes_are_stable() -> None:
+    first = render_search_index(timeline_of(REPO))["search.json"]
+    second = render_search_index(timeline_of(REPO))["search.json"]
+    assert first == second
+    text = first.decode("utf-8")
+    assert json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n" == text
+
+
+def test_strip_html_keeps_text_and_decodes_entities() -> None:
+    assert strip_html("<p>a &lt;b&gt; <em>c</em></p>\n<p>d&amp;e</p>") == "a <b> c d&e"
+    assert strip_html("") == ""
