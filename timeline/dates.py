@@ -76,7 +76,7 @@ class EDate:
         assert self.month is not None and self.day is not None and self.minute is not None
         tz: dt.tzinfo
         if self.zone == "Z":
-            tz = dt.timezone.utc
+            tz = dt.UTC
         elif self.zone[0] in "+-":
             sign = 1 if self.zone[0] == "+" else -1
             digits = self.zone[1:].replace(":", "")

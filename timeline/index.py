@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from timeline.config import SiteConfig
 from timeline.errors import Diagnostic, error, warning
 from timeline.markdown import Rendered, make_parser, render_markdown
-from timeline.model import Article, Content, Event, Ref, Tag, Timeline, slugify
+from timeline.model import Article, Content, Entity, Event, Ref, Tag, Timeline, slugify
 
 # Anchors that the default theme's pages always carry, so Markdown may link to them.
 EVENT_ANCHORS = ("main", "summary", "claims", "sources", "related", "articles", "corrections", "media")
@@ -41,12 +41,46 @@ def _hint(name: str, known: Iterable[str]) -> str:
 
 def _unique(items: Iterable[Event | Article], kind: str, diags: list[Diagnostic]) -> dict[str, Event | Article]:
     seen: dict[str, Event | Article] = {}
+    folded: dict[str, Event | Article] = {}
     for item in sorted(items, key=lambda i: (i.path, i.id)):
+        line, col = item.id_pos
+        first = folded.get(item.id.casefold())
         if item.id in seen:
-            diags.append(error(item.path, 1, 1, f"duplicate {kind} id '{item.id}' (also in {seen[item.id].path})"))
+            diags.append(error(item.path, line, col, f"duplicate {kind} id '{item.id}' (also in {seen[item.id].path})"))
+        elif first is not None:
+            # Case-insensitive file systems (macOS, Windows) would write both into one folder.
+            message = f"{kind} id '{item.id}' collides with '{first.id}' in {first.path} (they differ only in case)"
+            diags.append(error(item.path, line, col, message))
         else:
             seen[item.id] = item
+            folded[item.id.casefold()] = item
     return seen
+
+
+def _check_entities(entities: Iterable[Entity], kind: str, diags: list[Diagnostic]) -> None:
+    folded: dict[str, Entity] = {}
+    for entity in sorted(entities, key=lambda e: (e.path, e.line, e.id)):
+        first = folded.setdefault(entity.id.casefold(), entity)
+        if first is not entity:
+            message = f"{kind} id '{entity.id}' collides with '{first.id}' on line {first.line} (differs only in case)"
+            diags.append(error(entity.path, entity.line, 1, message))
+
+
+def _check_tag_slugs(items: Iterable[Event | Article], diags: list[Diagnostic]) -> None:
+    """Report tags written two ways (``SWIFT``, ``Swift``) that would share one page."""
+    first: dict[str, tuple[str, str]] = {}
+    for item in sorted(items, key=lambda i: i.path):
+        for ref in item.refs:
+            if ref.kind != "tag":
+                continue
+            slug = slugify(ref.target)
+            name, where = first.setdefault(slug, (ref.target, item.path))
+            if name != ref.target:
+                message = (
+                    f"tag '{ref.target}' and tag '{name}' ({where}) would share the page tags/{slug}/;"
+                    " write them one way"
+                )
+                diags.append(error(item.path, ref.line, ref.col, message))
 
 
 def index_content(
@@ -58,6 +92,9 @@ def index_content(
     articles = {k: v for k, v in _unique(content.articles, "article", diags).items() if isinstance(v, Article)}
     actors = {a.id: a for a in content.actors}
     places = {p.id: p for p in content.places}
+    _check_entities(content.actors, "actor", diags)
+    _check_entities(content.places, "place", diags)
+    _check_tag_slugs([*events.values(), *articles.values()], diags)
     known: dict[str, Mapping[str, object]] = {
         "event": events,
         "article": articles,
@@ -67,6 +104,8 @@ def index_content(
     }
 
     def check(path: str, ref: Ref) -> bool:
+        if ref.kind == "tag":
+            return False  # any word is a tag; tag refs only locate tags
         table: Mapping[str, object] = known[ref.kind]
         if ref.target in table:
             return True
@@ -157,12 +196,23 @@ def _render_all(
     docs: list[tuple[str, str, str, Rendered]] = []  # (key, page, path, rendered)
     for event in events.values():
         rendered = render_markdown(
-            md, event.summary, base_path=config.base_path, resolve=resolve, first_line=event.summary_line
+            md,
+            event.summary,
+            base_path=config.base_path,
+            resolve=resolve,
+            first_line=event.summary_line,
+            first_col=event.summary_col,
         )
         docs.append((f"event:{event.id}:summary", f"event:{event.id}", event.path, rendered))
     for article in articles.values():
-        for field, text, line in (("summary", article.summary, article.summary_line), ("body", article.body, article.body_line)):
-            rendered = render_markdown(md, text, base_path=config.base_path, resolve=resolve, first_line=line)
+        fields = (
+            ("summary", article.summary, article.summary_line, article.summary_col),
+            ("body", article.body, article.body_line, 1),
+        )
+        for field, text, line, col in fields:
+            rendered = render_markdown(
+                md, text, base_path=config.base_path, resolve=resolve, first_line=line, first_col=col
+            )
             docs.append((f"article:{article.id}:{field}", f"article:{article.id}", article.path, rendered))
     anchors: dict[str, set[str]] = {}
     for event in events.values():
@@ -174,9 +224,10 @@ def _render_all(
     linked: set[str] = set()
     for _, page, path, rendered in docs:
         for link in rendered.links:
-            where = (path, link.line, 1)
+            where = (path, link.line, link.col)
             if link.kind == "scheme":
-                diags.append(error(*where, f"link scheme '{link.target}:' is not allowed (use http, https, mailto or a relative URL)"))
+                allowed = "use http, https, mailto or a relative URL"
+                diags.append(error(*where, f"link scheme '{link.target}:' is not allowed ({allowed})"))
             elif link.kind == "asset":
                 if link.target.lstrip("/") not in _asset_set(known):
                     diags.append(error(*where, f"image '{link.target}' is not a file under content/"))

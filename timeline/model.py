@@ -55,7 +55,7 @@ def slugify(text: str) -> str:
 class Ref:
     """A reference from one record to another by id, with where it was written."""
 
-    kind: Literal["event", "article", "actor", "place"]
+    kind: Literal["event", "article", "actor", "place", "tag"]
     target: str
     line: int
     col: int
@@ -161,6 +161,10 @@ class Event:
     claims: tuple[Claim, ...] = ()
     refs: tuple[Ref, ...] = ()
     summary_line: int = 1
+    summary_col: int = 1
+    """Column where the summary's Markdown lines start (the indent of a ``|`` block)."""
+    id_pos: tuple[int, int] = (1, 1)
+    """Line and column of the ``id:`` value, or (1, 1) when the id comes from the file name."""
 
     @property
     def disputed(self) -> bool:
@@ -193,6 +197,8 @@ class Article:
     body_line: int = 1
     summary_line: int = 1
     refs: tuple[Ref, ...] = ()
+    summary_col: int = 1
+    id_pos: tuple[int, int] = (1, 1)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

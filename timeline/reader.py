@@ -7,10 +7,9 @@ file never hides the problems of another.
 from __future__ import annotations
 
 import re
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from timeline.config import SiteConfig
 from timeline.dates import EDate, parse_date, parse_span
@@ -27,54 +26,32 @@ from timeline.model import (
     Entity,
     Event,
     Image,
-    Qualifier,
     Quote,
     Ref,
     RelatedReport,
     Source,
-    Status,
     check_id,
 )
-from timeline.yamldoc import Fields, YMap, load_yaml, split_front_matter
+from timeline.schema import (
+    ALLOWED_SCHEMES,
+    ARTICLE_FIELDS,
+    CLAIM_FIELDS,
+    EVENT_FIELDS,
+    IMAGE_FIELDS,
+    SOURCE_FIELDS,
+    check_language,
+    check_url,
+    is_true,
+    positive_int,
+)
+from timeline.sourcefile import read_source
+from timeline.yamldoc import Fields, YMap, load_yaml, split_front_matter, unclosed_front_matter
+
+__all__ = ["ALLOWED_SCHEMES", "ASSET_CAP", "MARKDOWN_CAP", "YAML_CAP", "check_url", "read_content"]
 
 MARKDOWN_CAP = 512 * 1024
 YAML_CAP = 256 * 1024
 ASSET_CAP = 20 * 1024 * 1024
-ALLOWED_SCHEMES = ("http", "https", "mailto")
-
-EVENT_FIELDS = (
-    "id", "title", "date", "end", "summary", "places", "actors", "tags", "status", "sources",
-    "related", "images", "updated", "corrections", "claims", "draft",
-)  # fmt: skip
-ARTICLE_FIELDS = (
-    "id", "title", "published", "date", "language", "publisher", "author", "via", "url", "summary",
-    "events", "actors", "places", "tags", "images", "quotes", "related", "draft",
-)  # fmt: skip
-SOURCE_FIELDS = (
-    "article", "quote", "title", "publisher", "url", "published", "accessed", "archive_url", "language",
-)  # fmt: skip
-IMAGE_FIELDS = ("src", "url", "alt", "caption", "credit", "width", "height")
-CLAIM_FIELDS = ("quantity", "value", "number", "qualifier", "claimant", "date", "source")
-
-
-def check_url(url: str) -> str | None:
-    """Return why ``url`` may not be linked (a scheme outside http, https, mailto), or None."""
-    # Browsers drop ASCII whitespace and control characters inside a scheme ("java\tscript:"),
-    # so the check looks at the URL the way a browser would.
-    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url)
-    scheme = urllib.parse.urlsplit(squeezed).scheme.lower()
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", squeezed) and scheme not in ALLOWED_SCHEMES:
-        return f"URL scheme '{scheme}:' is not allowed (use http, https, mailto or a relative URL)"
-    if squeezed != url.strip() and ":" in squeezed.split("/")[0]:
-        return "URL contains white space or control characters in its scheme"
-    return None
-
-
-def _is_true(fields: Fields, key: str) -> bool:
-    value = fields.text(key, default="false").lower()
-    if value not in ("true", "false", "yes", "no"):
-        fields.fail(key, f"'{key}' must be true or false")
-    return value in ("true", "yes")
 
 
 class _Reader:
@@ -106,29 +83,10 @@ class _Reader:
                 yield path
 
     def text(self, path: Path, cap: int) -> str | None:
-        rel = self.rel(path)
-        try:
-            size = path.stat().st_size
-            if size > cap:
-                self.fail(rel, 1, 1, f"file is {size} bytes, over the {cap // 1024} KiB limit")
-                return None
-            data = path.read_bytes()
-        except OSError as exc:
-            self.fail(rel, 1, 1, f"cannot read file: {exc.strerror or exc}")
-            return None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            before = data[: exc.start]
-            line = before.count(b"\n") + 1
-            col = len(before) - (before.rfind(b"\n") + 1) + 1
-            self.fail(rel, line, col, "file is not valid UTF-8")
-            return None
-        if "\x00" in text:
-            line = text[: text.index("\x00")].count("\n") + 1
-            self.fail(rel, line, 1, "file contains a NUL character")
-            return None
-        return text.removeprefix("\ufeff")
+        text, problem = read_source(path, self.rel(path), cap)
+        if problem is not None:
+            self.diags.append(problem)
+        return text
 
     def url(self, fields: Fields, key: str) -> str:
         value = fields.text(key)
@@ -148,6 +106,20 @@ class _Reader:
                 self.fail(self.rel(path), 1, 1, f"{problem} (rename the file or set 'id')")
         return value
 
+    def language(self, fields: Fields, key: str = "language") -> str:
+        value = fields.text(key)
+        problem = check_language(value) if value else None
+        if problem:
+            fields.fail(key, problem)
+            return ""
+        return value
+
+    def tags(self, fields: Fields, refs: list[Ref]) -> tuple[str, ...]:
+        # Tags are kept as refs too, so that two spellings of one tag page can be located.
+        names, tag_refs = self.refs(fields, "tags", "tag")
+        refs += tag_refs
+        return names
+
     def refs(self, fields: Fields, key: str, kind: Any) -> tuple[tuple[str, ...], list[Ref]]:
         items = fields.words(key)
         return tuple(v for v, _ in items), [Ref(kind, v, line, col) for v, (line, col) in items]
@@ -157,7 +129,7 @@ class _Reader:
         for record in fields.records("images"):
             f = Fields(record, rel, IMAGE_FIELDS, self.diags)
             src, url = f.text("src"), self.url(f, "url")
-            if bool(src) == bool(url):
+            if bool(src) == bool(f.text("url")):
                 line, col = record.pos
                 self.fail(rel, line, col, "an image needs exactly one of 'src' (a file under content/) or 'url'")
             if src and (src.startswith("/") or ".." in Path(src).parts or check_url(src) or ":" in src):
@@ -165,7 +137,7 @@ class _Reader:
                 src = ""
             elif src and not (self.content / src).is_file():
                 f.fail("src", f"image file content/{src} does not exist")
-            size = [f.parsed(k, _positive_int) for k in ("width", "height")]
+            size = [f.parsed(k, positive_int) for k in ("width", "height")]
             images.append(
                 Image(f.text("alt", required=True), f.text("caption"), f.text("credit"), src, url, size[0], size[1])
             )
@@ -195,7 +167,7 @@ class _Reader:
                     published=f.parsed("published", parse_date),
                     accessed=f.parsed("accessed", parse_date),
                     archive_url=self.url(f, "archive_url"),
-                    language=f.text("language"),
+                    language=self.language(f),
                     quote=f.text("quote"),
                 )
             )
@@ -208,7 +180,7 @@ class _Reader:
             claimant = f.text("claimant", required=True)
             if claimant:
                 refs.append(Ref("actor", claimant, *f.where("claimant")))
-            source = f.parsed("source", _positive_int, required=True)
+            source = f.parsed("source", positive_int, required=True)
             if source is not None and source > n_sources:
                 f.fail("source", f"source {source} is not one of this event's {n_sources} sources")
             qualifier = f.text("qualifier", default="exact")
@@ -223,7 +195,7 @@ class _Reader:
                     value=f.text("value", required=True),
                     claimant=claimant,
                     source=source or 0,
-                    qualifier=cast(Qualifier, qualifier if qualifier in QUALIFIERS else "exact"),
+                    qualifier=qualifier if qualifier in QUALIFIERS else "exact",
                     number=number,
                     date=f.parsed("date", parse_date),
                 )
@@ -243,7 +215,7 @@ class _Reader:
             self.fail(rel, 1, 1, "an event file must be a mapping of fields")
             return None
         f = Fields(value, rel, EVENT_FIELDS, self.diags)
-        if _is_true(f, "draft"):
+        if is_true(f, "draft"):
             return None
         refs: list[Ref] = []
         span = f.parsed("date", parse_span, required=True)
@@ -262,6 +234,7 @@ class _Reader:
         actors, actor_refs = self.refs(f, "actors", "actor")
         related, related_refs = self.refs(f, "related", "event")
         refs += place_refs + actor_refs + related_refs
+        tags = self.tags(f, refs)
         sources = self.sources(f, rel, refs)
         corrections = []
         for record in f.records("corrections"):
@@ -279,8 +252,8 @@ class _Reader:
             summary=f.text("summary"),
             places=places,
             actors=actors,
-            tags=tuple(v for v, _ in f.words("tags")),
-            status=cast(Status, status if status in STATUSES else "happened"),
+            tags=tags,
+            status=status if status in STATUSES else "happened",
             sources=sources,
             related=related,
             images=self.images(f, rel),
@@ -288,7 +261,9 @@ class _Reader:
             corrections=tuple(corrections),
             claims=self.claims(f, rel, refs, len(sources)),
             refs=tuple(refs),
-            summary_line=_block_line(value, "summary"),
+            summary_line=_text_pos(value, "summary")[0],
+            summary_col=_text_pos(value, "summary")[1],
+            id_pos=value.where("id") if "id" in value else (1, 1),
         )
 
     def article(self, path: Path) -> Article | None:
@@ -300,6 +275,9 @@ class _Reader:
         if front is None:
             self.fail(rel, 1, 1, "an article must start with YAML front matter between '---' lines")
             return None
+        if unclosed_front_matter(text):
+            self.fail(rel, 1, 1, "the front matter opened here is never closed with a '---' line")
+            return None
         value, diags = load_yaml(front, rel, line_offset=1)
         self.diags.extend(diags)
         if diags:
@@ -310,7 +288,7 @@ class _Reader:
             self.fail(rel, 2, 1, "front matter must be a mapping of fields")
             return None
         f = Fields(value, rel, ARTICLE_FIELDS, self.diags)
-        if _is_true(f, "draft"):
+        if is_true(f, "draft"):
             return None
         if "published" in value and "date" in value:
             f.fail("date", "'date' and 'published' mean the same; keep one")
@@ -320,6 +298,7 @@ class _Reader:
         actors, actor_refs = self.refs(f, "actors", "actor")
         places, place_refs = self.refs(f, "places", "place")
         refs += event_refs + actor_refs + place_refs
+        tags = self.tags(f, refs)
         quotes = []
         for record in f.records("quotes"):
             q = Fields(record, rel, ("text", "speaker", "translation"), self.diags)
@@ -336,7 +315,7 @@ class _Reader:
             path=rel,
             title=f.text("title", required=True),
             published=published,
-            language=f.text("language"),
+            language=self.language(f),
             publisher=f.text("publisher"),
             author=f.text("author"),
             via=f.text("via"),
@@ -345,13 +324,15 @@ class _Reader:
             events=events,
             actors=actors,
             places=places,
-            tags=tuple(v for v, _ in f.words("tags")),
+            tags=tags,
             images=self.images(f, rel),
             quotes=tuple(quotes),
             related=tuple(related),
             body=body,
             body_line=body_line,
-            summary_line=_block_line(value, "summary"),
+            summary_line=_text_pos(value, "summary")[0],
+            summary_col=_text_pos(value, "summary")[1],
+            id_pos=value.where("id") if "id" in value else (1, 1),
             refs=tuple(refs),
         )
 
@@ -388,14 +369,12 @@ class _Reader:
         return out
 
 
-def _block_line(mapping: YMap, key: str) -> int:
-    return mapping.where(key)[0]
-
-
-def _positive_int(text: str) -> int:
-    if not re.match(r"^[0-9]{1,9}$", text) or int(text) < 1:
-        raise ValueError(f"'{text}' is not a positive whole number")
-    return int(text)
+def _text_pos(mapping: YMap, key: str) -> tuple[int, int]:
+    # Where the text of a Markdown field starts: a quoted scalar's text is one column past the quote.
+    line, col = mapping.where(key)
+    if mapping.value_style.get(key) in ("'", '"'):
+        col += 1
+    return line, col
 
 
 def read_content(config: SiteConfig) -> tuple[Content, list[Diagnostic]]:
@@ -415,7 +394,8 @@ def read_content(config: SiteConfig) -> tuple[Content, list[Diagnostic]]:
             continue
         assets.append(rel.as_posix())
     content = Content(tuple(events), tuple(articles), tuple(actors), tuple(places), tuple(assets))
-    return content, reader.diags
+    # Folders are walked twice (records, then assets), so a bad symlink may be seen twice.
+    return content, list(dict.fromkeys(reader.diags))
 
 
 def _event_file(reader: _Reader, path: Path) -> Event | None:

@@ -9,6 +9,7 @@ where each key and value stood, so every later diagnostic can point at a line an
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,8 @@ Pos = tuple[int, int]
 """A 1-based (line, column) position."""
 
 MAX_DEPTH = 64
+# The line breaks PyYAML counts: its marks number lines by these, so positions are mapped with them.
+_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 class YMap(dict[str, Any]):
@@ -30,6 +33,8 @@ class YMap(dict[str, Any]):
         self.pos = pos
         self.key_pos: dict[str, Pos] = {}
         self.value_pos: dict[str, Pos] = {}
+        self.value_style: dict[str, str | None] = {}
+        """The scalar style of each value: None (plain), ``'``, ``"``, ``|`` or ``>``."""
 
     def where(self, key: str) -> Pos:
         """Return the position of the value of ``key``, or of the mapping itself."""
@@ -60,17 +65,33 @@ class YamlProblem(Exception):
 
 def _pos(node: yaml.Node | yaml.Event) -> Pos:
     mark = node.start_mark
-    return (mark.line + 1, mark.column + 1)
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _StrictLoader(yaml.SafeLoader):
     """A composer that refuses aliases, anchors and explicit tags as it reads them."""
 
+    depth = 0
+
+    def _peek(self) -> yaml.Event:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        return event
+
     def compose_node(self, parent: Any, index: Any) -> Any:
+        # Refuse deep nesting while composing: PyYAML recurses once per level.
+        if self.depth >= MAX_DEPTH:
+            raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _pos(self._peek()))
+        self.depth += 1
+        try:
+            return self._compose_checked(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self._peek()
             raise YamlProblem("aliases are not allowed", _pos(event))
-        event = self.peek_event()
+        event = self._peek()
         if getattr(event, "anchor", None) is not None:
             raise YamlProblem("anchors are not allowed", _pos(event))
         tag = getattr(event, "tag", None)
@@ -79,15 +100,13 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _convert(node: yaml.Node, depth: int = 0) -> Any:
-    if depth > MAX_DEPTH:
-        raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", _pos(node))
+def _convert(node: yaml.Node, lines: list[str]) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return str(node.value)
     if isinstance(node, yaml.SequenceNode):
         seq = YList(_pos(node))
         for item in node.value:
-            seq.append(_convert(item, depth + 1))
+            seq.append(_convert(item, lines))
             seq.item_pos.append(_pos(item))
         return seq
     assert isinstance(node, yaml.MappingNode)
@@ -99,18 +118,34 @@ def _convert(node: yaml.Node, depth: int = 0) -> Any:
         if key in mapping:
             line = mapping.key_pos[key][0]
             raise YamlProblem(f"duplicate key '{key}' (first defined on line {line})", _pos(key_node))
-        mapping[key] = _convert(value_node, depth + 1)
+        mapping[key] = _convert(value_node, lines)
         mapping.key_pos[key] = _pos(key_node)
-        mapping.value_pos[key] = _value_pos(value_node)
+        mapping.value_pos[key] = _value_pos(value_node, lines)
+        mapping.value_style[key] = value_node.style if isinstance(value_node, yaml.ScalarNode) else None
     return mapping
 
 
-def _value_pos(node: yaml.Node) -> Pos:
-    # A block scalar ("key: |") holds its text from the next line on; point there, so that
-    # lines inside Markdown summaries map back onto the file.
+def _value_pos(node: yaml.Node, lines: list[str]) -> Pos:
+    # A block scalar ("key: |") holds its text from the next line on, indented; point at its
+    # first character, so that lines and columns inside Markdown summaries map onto the file.
     if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        return (node.start_mark.line + 2, 1)
+        first = node.start_mark.line + 1
+        for number in range(first, min(node.end_mark.line + 1, len(lines))):
+            if lines[number].strip():
+                return (first + 1, len(lines[number]) - len(lines[number].lstrip(" ")) + 1)
+        return (first + 1, 1)
     return _pos(node)
+
+
+def _clamp(pos: Pos, lines: list[str]) -> Pos:
+    """Return ``pos`` moved back inside the text (a mark at the end of input lies past it)."""
+    last = len(lines)
+    while last > 1 and not lines[last - 1]:
+        last -= 1
+    line, col = pos
+    if line > last:
+        return (last, len(lines[last - 1]) + 1 if lines else 1)
+    return (max(line, 1), min(max(col, 1), len(lines[line - 1]) + 1 if line <= len(lines) else col))
 
 
 def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[Diagnostic]]:
@@ -118,25 +153,31 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[
 
     ``line_offset`` is added to every line, for YAML embedded in a larger file (front matter).
     """
-    loader = _StrictLoader(text)
+    lines = _BREAK_RE.split(text)
+
+    def fail(pos: Pos, message: str) -> tuple[Any, list[Diagnostic]]:
+        line, col = _clamp(pos, lines)
+        return None, [error(path, line + line_offset, col, message)]
+
+    loader = None
     try:
+        # The constructor already scans for unprintable characters and may raise.
+        loader = _StrictLoader(text)
         node = loader.get_single_node()
-        value = None if node is None else _convert(node)
+        value = None if node is None else _convert(node, lines)
     except YamlProblem as exc:
-        line, col = exc.pos
-        return None, [error(path, line + line_offset, col, exc.message)]
+        return fail(exc.pos, exc.message)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return None, [error(path, line + line_offset, col, f"YAML syntax: {message}")]
+        return fail((mark.line + 1, mark.column + 1) if mark else (1, 1), f"YAML syntax: {message}")
     except yaml.YAMLError as exc:
-        line, col = _reader_error_pos(exc, text)
-        return None, [error(path, line + line_offset, col, f"YAML: {_one_line(exc)}")]
+        return fail(_reader_error_pos(exc, text), f"YAML: {_one_line(exc)}")
     except RecursionError:
-        return None, [error(path, 1 + line_offset, 1, "YAML nesting too deep")]
+        return fail((1, 1), "YAML nesting too deep")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if line_offset:
         _shift(value, line_offset)
     return value, []
@@ -176,13 +217,37 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
     Return (front matter or None, body, number of the body's first line).
     """
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+    lines = _physical_lines(text)
+    end = _front_matter_end(lines)
+    if end is None:
         return None, text, 1
+    return "".join(lines[1:end]), "".join(lines[end + 1 :]), min(end + 2, len(lines) + 1)
+
+
+def unclosed_front_matter(text: str) -> bool:
+    """Return True if ``text`` opens front matter with ``---`` and never closes it."""
+    lines = _physical_lines(text)
+    return _front_matter_end(lines) == len(lines)
+
+
+def _physical_lines(text: str) -> list[str]:
+    # Lines as editors and markdown-it count them (\r\n, \r or \n), not str.splitlines(),
+    # which also breaks at form feeds and other characters and would shift every line after.
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+def _is_fence(line: str, fences: tuple[str, ...]) -> bool:
+    return line.rstrip("\r\n").rstrip() in fences
+
+
+def _front_matter_end(lines: list[str]) -> int | None:
+    # The index of the closing fence; len(lines) when the block runs to the end of the file.
+    if not lines or not _is_fence(lines[0], ("---",)):
+        return None
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n").rstrip() in ("---", "..."):
-            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
-    return "".join(lines[1:]), "", len(lines) + 1
+        if _is_fence(lines[index], ("---", "...")):
+            return index
+    return len(lines)
 
 
 class Fields:

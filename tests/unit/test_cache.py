@@ -1,0 +1,247 @@
+"""The build cache: content keys, version stamps, corrupt entries, atomic writes, no unsafe pickles."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.cache import (
+    CACHE_DIR,
+    MAGIC,
+    BuildCache,
+    Fingerprint,
+    decode,
+    encode,
+    hash_files,
+    hash_text,
+    tool_version,
+)
+from timeline.dates import DateSpan, parse_date
+from timeline.model import Claim, Event, Ref, Source
+
+FP = Fingerprint(tool=tool_version(), config=hash_text("config"), theme=hash_text("theme"))
+
+
+def _event() -> Event:
+    return Event(
+        id="fighting-erupts",
+        path="content/events/fighting-erupts.yaml",
+        title="Fighting erupts",
+        span=DateSpan(parse_date("2020-09-27"), parse_date("2020-11")),
+        summary="Heavy [fighting](event:other).",
+        tags=("fighting",),
+        sources=(Source(1, article="okezone"), Source(2, title="BBC", published=parse_date("2020-10-23T18:01+07:00"))),
+        claims=(Claim("Deaths", "close to 5,000", "vladimir-putin", 1, "approximately", "5000"),),
+        refs=(Ref("article", "okezone", 12, 14),),
+    )
+
+
+def test_pickled_records_round_trip(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    key = FP.key("event", "content/events/fighting-erupts.yaml", b"title: Fighting erupts\n")
+    cache.put(key, (_event(), []))
+    again = BuildCache(tmp_path)
+    assert again.get(key) == (_event(), [])
+    assert (again.hits, again.misses, again.diagnostics) == (1, 0, [])
+
+
+def test_json_values_round_trip_and_missing_key_is_a_miss(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    key = FP.key("markdown", "content/articles/a.md", b"# Hi")
+    cache.put(key, {"html": '<h1 id="h-hi">Hi</h1>\n', "anchors": ["h-hi"]}, codec="json")
+    assert cache.get(key) == {"html": '<h1 id="h-hi">Hi</h1>\n', "anchors": ["h-hi"]}
+    assert cache.get(FP.key("markdown", "content/articles/a.md", b"# Ho")) is None
+    assert cache.misses == 1
+
+
+def test_key_depends_on_every_input() -> None:
+    base = FP.key("event", "content/events/a.yaml", b"title: A\n")
+    assert base == Fingerprint(FP.tool, FP.config, FP.theme).key("event", "content/events/a.yaml", b"title: A\n")
+    variants = {
+        FP.key("event", "content/events/a.yaml", b"title: B\n"),
+        FP.key("event", "content/events/b.yaml", b"title: A\n"),
+        FP.key("article", "content/events/a.yaml", b"title: A\n"),
+        Fingerprint("timeline 9.9", FP.config, FP.theme).key("event", "content/events/a.yaml", b"title: A\n"),
+        Fingerprint(FP.tool, hash_text("other config"), FP.theme).key("event", "content/events/a.yaml", b"title: A\n"),
+        Fingerprint(FP.tool, FP.config, hash_text("other")).key("event", "content/events/a.yaml", b"title: A\n"),
+        # Length prefixes: moving a byte from the path into the data is a different key.
+        FP.key("event", "content/events/a.yaml", b"title: A\n"[1:]),
+    }
+    assert base not in variants and len(variants) == 7
+
+
+def test_theme_hash_follows_file_bytes_and_names(tmp_path: Path) -> None:
+    theme = tmp_path / "themes" / "mine" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "event.html").write_text("{{ event.title }}", encoding="utf-8")
+    first = hash_files([tmp_path / "themes" / "mine"])
+    (theme / "event.html").write_text("{{ event.title }}!", encoding="utf-8")
+    second = hash_files([tmp_path / "themes" / "mine"])
+    (theme / "event.html").rename(theme / "page.html")
+    third = hash_files([tmp_path / "themes" / "mine"])
+    assert len({first, second, third}) == 3
+    assert third == hash_files([tmp_path / "themes" / "mine", tmp_path / "missing"])
+
+
+def test_cache_from_another_version_is_ignored_and_emptied(tmp_path: Path) -> None:
+    old = BuildCache(tmp_path, version="timeline 0.0.1")
+    key = FP.key("event", "content/events/a.yaml", b"x")
+    old.put(key, "old value")
+    assert old.path_of(key).is_file()
+    new = BuildCache(tmp_path, version="timeline 0.0.2")
+    assert new.get(key) is None
+    assert not old.path_of(key).exists()
+    assert new.diagnostics == []
+    assert b"timeline 0.0.2" in (tmp_path / CACHE_DIR / "VERSION").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),
+        lambda data: b"",
+        lambda data: b"not a cache entry at all",
+        lambda data: MAGIC + b"X" + hashlib.sha256(b"{}").digest() + b"{}",
+    ],
+    ids=["truncated", "flipped-bit", "empty", "garbage", "unknown-codec"],
+)
+def test_corrupt_entry_is_discarded_with_a_warning(tmp_path: Path, damage: object) -> None:
+    cache = BuildCache(tmp_path)
+    key = FP.key("event", "content/events/a.yaml", b"x")
+    cache.put(key, _event())
+    path = cache.path_of(key)
+    assert callable(damage)
+    path.write_bytes(damage(path.read_bytes()))
+    reopened = BuildCache(tmp_path)
+    assert reopened.get(key) is None
+    assert not path.exists()
+    [diag] = reopened.diagnostics
+    assert diag.severity == "warning"
+    assert diag.path == path.relative_to(tmp_path).as_posix()
+    assert "corrupt cache entry" in diag.message
+    reopened.put(key, _event())
+    assert reopened.get(key) == _event()
+
+
+def test_corrupt_version_stamp_discards_the_cache_with_a_warning(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    key = FP.key("event", "content/events/a.yaml", b"x")
+    cache.put(key, "value")
+    (tmp_path / CACHE_DIR / "VERSION").write_bytes(b"\xff\x00garbage")
+    reopened = BuildCache(tmp_path)
+    assert reopened.get(key) is None
+    assert [d.path for d in reopened.diagnostics] == [f"{CACHE_DIR}/VERSION"]
+    assert reopened.enabled
+
+
+class _Exploit:
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (self.target, "pwned"))  # type: ignore[attr-defined]
+
+
+def test_pickle_outside_timeline_records_is_refused(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    exploit = _Exploit()
+    exploit.target = marker  # type: ignore[attr-defined]
+    payload = pickle.dumps(exploit)
+    cache = BuildCache(tmp_path)
+    key = FP.key("event", "content/events/a.yaml", b"x")
+    # A well-formed entry with a correct checksum: only the unpickler's allowlist stands in the way.
+    cache.path_of(key).parent.mkdir(parents=True)
+    cache.path_of(key).write_bytes(MAGIC + b"P" + hashlib.sha256(payload).digest() + payload)
+    assert cache.get(key) is None
+    assert not marker.exists()
+    assert "refusing to load" in cache.diagnostics[0].message
+
+
+def test_unusable_cache_folder_builds_without_cache(tmp_path: Path) -> None:
+    (tmp_path / CACHE_DIR).write_text("a file, not a folder", encoding="utf-8")
+    cache = BuildCache(tmp_path)
+    key = FP.key("event", "content/events/a.yaml", b"x")
+    cache.put(key, "value")
+    assert cache.get(key) is None
+    assert not cache.enabled
+    assert "not a plain folder" in cache.diagnostics[0].message
+
+
+def test_failed_write_disables_the_cache_with_one_warning(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    (tmp_path / CACHE_DIR / "objects").write_text("in the way", encoding="utf-8")
+    cache.put(FP.key("event", "a", b"1"), "value")
+    cache.put(FP.key("event", "b", b"2"), "value")
+    assert not cache.enabled
+    assert len(cache.diagnostics) == 1 and "cannot write" in cache.diagnostics[0].message
+
+
+def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    keys = [FP.key("event", f"e{i}", b"x") for i in range(20)]
+    for key in keys:
+        cache.put(key, {"n": key}, codec="json")
+    cache.put(keys[0], {"n": "replaced"}, codec="json")
+    files = sorted(p for p in (tmp_path / CACHE_DIR / "objects").rglob("*") if p.is_file())
+    assert [p.parent.name + p.name for p in files] == sorted(keys)
+    assert BuildCache(tmp_path).get(keys[0]) == {"n": "replaced"}
+
+
+def test_sweep_removes_only_entries_this_build_did_not_use(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    kept, dropped = FP.key("event", "a", b"1"), FP.key("event", "b", b"2")
+    first.put(kept, "kept")
+    first.put(dropped, "dropped")
+    second = BuildCache(tmp_path)
+    assert second.get(kept) == "kept"
+    assert second.sweep() == 1
+    assert second.path_of(kept).is_file() and not second.path_of(dropped).exists()
+
+
+def test_cache_folder_is_ignored_by_git(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    cache = BuildCache(tmp_path)
+    key = FP.key("event", "a", b"1")
+    cache.put(key, "value")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert CACHE_DIR not in status.stdout
+    assert (
+        (tmp_path / CACHE_DIR / "CACHEDIR.TAG")
+        .read_text(encoding="utf-8")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+
+
+def test_bad_key_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a cache key"):
+        BuildCache(tmp_path).path_of("../../etc/passwd")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=json_values, codec=st.sampled_from(["json", "pickle"]), at=st.integers(min_value=0), flip=st.integers(1, 255)
+)
+def test_any_single_byte_change_is_detected(value: object, codec: str, at: int, flip: int) -> None:
+    data = encode(value, codec)  # type: ignore[arg-type]
+    assert decode(data) == value
+    index = at % len(data)
+    damaged = data[:index] + bytes([data[index] ^ flip]) + data[index + 1 :]
+    with pytest.raises(ValueError):
+        decode(damaged)
