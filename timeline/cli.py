@@ -160,7 +160,6 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Build into a temporary folder with --strict, then publish it; the work tree is never touched."""
-    from timeline.build import MARKER
     from timeline.deploy import DeployError, publish
 
     with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:
@@ -170,7 +169,6 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if result.failed(strict=True):
             print("deploy stopped: the build has problems; nothing was pushed", file=err)
             return 1
-        (target / MARKER).unlink(missing_ok=True)
         try:
             report = publish(
                 target,

@@ -118,6 +118,10 @@ def pages_url(remote_url: str | None, cname: str | None = None) -> str | None:
     return f"https://{owner}.github.io/{repo}/"
 
 
+# `timeline build` marks the folders it owns with this empty file; it is not part of the site.
+BUILD_STAMP = ".timeline-output"
+
+
 def scan_site(site_dir: Path) -> list[str]:
     """Return the site's file paths (POSIX, sorted); raise DeployError listing unsafe ones."""
     files: list[str] = []
@@ -133,6 +137,8 @@ def scan_site(site_dir: Path) -> list[str]:
                 dirnames.remove(name)
         for name in filenames:
             rel = (base / name).as_posix()
+            if rel == BUILD_STAMP:
+                continue
             reason = _refusal(rel, site_dir / rel, is_dir=False)
             if reason:
                 refused.append(f"{rel} ({reason})")

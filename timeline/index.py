@@ -14,8 +14,34 @@ from timeline.markdown import Rendered, make_parser, render_markdown
 from timeline.model import Article, Content, Entity, Event, Ref, Tag, Timeline, slugify
 
 # Anchors that the default theme's pages always carry, so Markdown may link to them.
-EVENT_ANCHORS = ("main", "summary", "claims", "sources", "related", "articles", "corrections", "media")
-ARTICLE_ANCHORS = ("main", "summary", "quotes", "events", "notes", "related", "media")
+# Sections appear only when they have content, so their anchors exist only then.
+EVENT_ANCHORS = ("main", "summary", "sources")
+ARTICLE_ANCHORS = ("main", "events")
+
+
+def event_anchors(event: Event, has_articles: bool, has_related: bool) -> set[str]:
+    """Return the ids an event page is sure to carry."""
+    optional = {
+        "claims": bool(event.claims),
+        "corrections": bool(event.corrections),
+        "media": bool(event.images),
+        "articles": has_articles,
+        "related": has_related,
+    }
+    numbered = {f"source-{s.number}" for s in event.sources}
+    return {*EVENT_ANCHORS, *numbered, *(name for name, shown in optional.items() if shown)}
+
+
+def article_anchors(article: Article) -> set[str]:
+    """Return the ids an article page is sure to carry."""
+    optional = {
+        "summary": bool(article.summary),
+        "quotes": bool(article.quotes),
+        "notes": bool(article.body.strip()),
+        "related": bool(article.related),
+        "media": bool(article.images),
+    }
+    return {*ARTICLE_ANCHORS, *(name for name, shown in optional.items() if shown)}
 
 
 def page_path(kind: str, key: str) -> str:
@@ -147,7 +173,13 @@ def index_content(
     def in_order(ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(ids, key=order.__getitem__))
 
-    html, linked_articles = _render_all(md or make_parser(), events, articles, known, tags, config, diags)
+    page_anchors = {
+        **{f"event:{k}": event_anchors(e, bool(articles_of[k]), bool(related[k])) for k, e in events.items()},
+        **{f"article:{k}": article_anchors(a) for k, a in articles.items()},
+    }
+    html, linked_articles = _render_all(
+        md or make_parser(), events, articles, known, tags, config, diags, page_anchors
+    )
     for article in articles.values():
         if not events_of_article[article.id] and article.id not in linked_articles:
             diags.append(warning(article.path, 1, 1, f"nothing links to article '{article.id}'"))
@@ -184,6 +216,7 @@ def _render_all(
     tags: Mapping[str, Tag],
     config: SiteConfig,
     diags: list[Diagnostic],
+    page_anchors: Mapping[str, set[str]],
 ) -> tuple[dict[str, str], set[str]]:
     """Render every Markdown field, then check every link it makes against every page's anchors."""
     slugs = {name: tag.slug for name, tag in tags.items()}
@@ -214,11 +247,7 @@ def _render_all(
                 md, text, base_path=config.base_path, resolve=resolve, first_line=line, first_col=col
             )
             docs.append((f"article:{article.id}:{field}", f"article:{article.id}", article.path, rendered))
-    anchors: dict[str, set[str]] = {}
-    for event in events.values():
-        anchors[f"event:{event.id}"] = {*EVENT_ANCHORS, *(f"source-{s.number}" for s in event.sources)}
-    for article in articles.values():
-        anchors[f"article:{article.id}"] = set(ARTICLE_ANCHORS)
+    anchors = {page: set(ids) for page, ids in page_anchors.items()}
     for _, page, _, rendered in docs:
         anchors[page].update(rendered.anchors)
     linked: set[str] = set()

@@ -102,6 +102,14 @@ class Claim:
     number: str = ""
     date: EDate | None = None
 
+    @property
+    def states_qualifier(self) -> bool:
+        """Return True when ``value`` is bare figures, so the qualifier must be shown beside it.
+
+        "close to 5,000" already says "about"; "5,000" with ``approximately`` does not.
+        """
+        return self.qualifier != "exact" and not any(c.isalpha() for c in self.value)
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Correction:
