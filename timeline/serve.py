@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import errno
-import html
 import ipaddress
-import json
-import mimetypes
 import os
 import shutil
 import socket
@@ -20,39 +17,15 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from timeline.errors import Diagnostic, error, escape_control
+from timeline.livereload import PREFIX, ReloadState, asset, decorate, seen_version
+from timeline.sitefolder import SiteFolder, content_type
 from timeline.watch import Watcher
 
-PREFIX = "/__timeline/"
 PORT_TRIES = 20
-MAX_STREAMS = 32  # each open tab holds one thread; hidden tabs disconnect (P8)
-KEEPALIVE = 15.0
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-_TEXT_TYPES = (
-    "text/",
-    "application/javascript",
-    "application/json",
-    "application/xml",
-    "image/svg+xml",
-)
-_TYPES = {
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".svg": "image/svg+xml",
-    ".ics": "text/calendar",
-    ".atom": "application/atom+xml",
-    ".webp": "image/webp",
-    ".woff2": "font/woff2",
-    ".txt": "text/plain",
-}
-_NOT_FOUND = b"<!doctype html><meta charset=utf-8><title>Not found</title><h1>Not found</h1>\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,47 +38,6 @@ class RebuildResult:
 
 
 Rebuild = Callable[[frozenset[Path]], RebuildResult]
-
-
-@dataclass(frozen=True, slots=True)
-class _Change:
-    version: int
-    kind: str  # "reload" or "css"
-    navigate: str | None
-
-
-class _State:
-    """The published build version, its change history and the current errors."""
-
-    def __init__(self) -> None:
-        self.cond = threading.Condition()
-        self.version = 0
-        self.history: tuple[_Change, ...] = ()
-        self.diagnostics: tuple[Diagnostic, ...] = ()
-        self.closed = False
-
-    def publish(self, kind: str, navigate: str | None, diagnostics: tuple[Diagnostic, ...]) -> None:
-        with self.cond:
-            self.version += 1
-            self.history = (*self.history[-99:], _Change(self.version, kind, navigate))
-            self.diagnostics = diagnostics
-            self.cond.notify_all()
-
-    def wait(self, seen: int, timeout: float) -> tuple[bool, _Change | None]:
-        """Wait up to ``timeout`` for a build newer than ``seen``; return (closed, change)."""
-        with self.cond:
-            self.cond.wait_for(lambda: self.closed or self.version > seen, timeout)
-            return self.closed, self.since(seen)
-
-    def since(self, version: int) -> _Change | None:
-        """Return the merged change a page at ``version`` needs, or None if it is current."""
-        if self.version <= version:
-            return None
-        newer = [c for c in self.history if c.version > version]
-        complete = bool(newer) and newer[0].version == version + 1
-        kind = "css" if complete and all(c.kind == "css" for c in newer) else "reload"
-        navigate = next((c.navigate for c in reversed(newer) if c.navigate), None)
-        return _Change(self.version, kind, navigate)
 
 
 class DevServer:
@@ -136,17 +68,17 @@ class DevServer:
         self.live_reload = live_reload
         self.navigate = navigate
         self.out = out if out is not None else sys.stderr
-        self.state = _State()
+        self.state = ReloadState()
         self._rebuild_fn = rebuild
         self._port = port
         self._allowed = _LOOPBACK_NAMES | {_host_only(host)}
-        self._streams = threading.BoundedSemaphore(MAX_STREAMS)
         self._watcher = (
             Watcher(watch_paths, self.rebuild, ignore_paths=ignore_paths, poll=poll, out=self.out) if watch else None
         )
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._building = threading.Event()
+        self.folder = SiteFolder(self.root, self.base_path, self._building)
         self.url = ""
         self.address: tuple[str, int] = (host, port)
 
@@ -180,9 +112,7 @@ class DevServer:
         """Stop watching and serving; open reload streams end."""
         if self._watcher is not None:
             self._watcher.stop()
-        with self.state.cond:
-            self.state.closed = True
-            self.state.cond.notify_all()
+        self.state.close()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -206,15 +136,13 @@ class DevServer:
             self.say(diagnostic.format())
         if not result.ok:
             self.say(f"Build failed after {elapsed:.0f} ms; still serving the last good site")
-            self.state.publish("reload", None, result.diagnostics or (error("(build)", 1, 1, "build failed"),))
+            self.state.publish_failure(result.diagnostics)
             return
-        css_only = bool(changed) and all(p.suffix.lower() == ".css" for p in changed)
-        kind = "css" if css_only and not self.state.diagnostics else "reload"
         target = None
         if self.navigate and result.changed_urls:
             target = self.base_path + quote(result.changed_urls[0].lstrip("/"), safe="/")
         self.say(f"Built in {elapsed:.0f} ms" + (f" ({len(changed)} changed)" if changed else ""))
-        self.state.publish(kind, target, ())
+        self.state.publish_success(changed, target)
 
     def host_allowed(self, host: str | None) -> bool:
         """Return True if a ``Host`` header names this server, not a rebinding domain."""
@@ -222,103 +150,6 @@ class DevServer:
             return False
         name = _host_only(host)
         return name in self._allowed or name.endswith(".localhost") or _is_ip(name)
-
-    def resolve(self, rel: str) -> Path | str | None:
-        """Map a site-relative URL path to a file inside root, a redirect target, or None (404)."""
-        lowered = rel.lower()
-        if "%2f" in lowered or "%5c" in lowered or "%00" in lowered:
-            return None
-        try:
-            decoded = unquote(rel, errors="strict")
-        except UnicodeDecodeError:
-            return None
-        if "\\" in decoded or "\x00" in decoded:
-            return None
-        trailing = decoded == "" or decoded.endswith("/")
-        parts = decoded.split("/")[:-1] if trailing else decoded.split("/")
-        if any(p in ("", ".", "..") or ":" in p for p in parts):
-            return None
-        root = self._current_root()
-        if root is None:
-            return None
-        candidate = root.joinpath(*parts).resolve()
-        if not candidate.is_relative_to(root):
-            return None
-        if candidate.is_dir():
-            if not trailing:
-                return self.base_path + quote(decoded, safe="/") + "/"
-            candidate = (candidate / "index.html").resolve()
-        elif trailing:
-            return None
-        return candidate if candidate.is_relative_to(root) and candidate.is_file() else None
-
-    def not_found_page(self) -> bytes:
-        """Return the site's 404.html, or a plain page when the site has none."""
-        root = self._current_root()
-        if root is not None:
-            page = (root / "404.html").resolve()
-            if page.is_relative_to(root) and page.is_file():
-                return page.read_bytes()
-        return _NOT_FOUND
-
-    def decorate(self, body: bytes, version: int, diagnostics: tuple[Diagnostic, ...]) -> bytes:
-        """Insert the error overlay and the reload script before ``</body>``."""
-        snippet = self._overlay(diagnostics) if diagnostics else ""
-        if self.live_reload:
-            snippet += f'<script src="{PREFIX}reload.js" data-version="{version}"></script>'
-        if not snippet:
-            return body
-        at = body.lower().rfind(b"</body")
-        data = snippet.encode()
-        return body + data if at < 0 else body[:at] + data + body[at:]
-
-    def _overlay(self, diagnostics: tuple[Diagnostic, ...]) -> str:
-        items = []
-        for d in diagnostics:
-            text = f"{d.path}:{d.line}:{d.col}: {d.severity}: {d.message}"
-            line = _source_line(self.source_root, d.path, d.line)
-            if line is not None:
-                gutter = f"{d.line} | "
-                caret = "".join(c if c == "\t" else " " for c in line[: d.col - 1]) + "^"
-                text += f"\n\n{gutter}{line}\n{'| ':>{len(gutter)}}{caret}"
-            items.append(f"<li><pre>{html.escape(text)}</pre></li>")
-        return (
-            f'<link rel="stylesheet" href="{PREFIX}overlay.css">'
-            '<div id="timeline-error-overlay" role="alert">'
-            f"<h2>Build failed: showing the last good site</h2><ol>{''.join(items)}</ol>"
-            "<p>Fix the file and save; this page updates by itself.</p></div>"
-        )
-
-    def _current_root(self) -> Path | None:
-        # The build swaps a new folder in by rename; wait out the instant when root is missing.
-        for _ in range(50):
-            if self.root.is_dir():
-                return Path(os.path.realpath(self.root))
-            if not self._building.is_set():
-                return None
-            time.sleep(0.01)
-        return None
-
-    def open_stream(self) -> bool:
-        """Reserve one of the live-reload stream slots; False when all are taken."""
-        return self._streams.acquire(blocking=False)
-
-    def close_stream(self) -> None:
-        """Release a live-reload stream slot."""
-        self._streams.release()
-
-
-def _source_line(source_root: Path, rel: str, line: int) -> str | None:
-    """Return line ``line`` of ``source_root/rel`` if it is a readable file inside the source."""
-    try:
-        base = source_root.resolve()
-        path = (base / rel).resolve()
-        if not path.is_relative_to(base) or not path.is_file() or line < 1:
-            return None
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except (OSError, ValueError):
-        return None
-    return lines[line - 1][:500] if line <= len(lines) else None
 
 
 def _host_only(host: str) -> str:
@@ -419,7 +250,7 @@ class _Handler(BaseHTTPRequestHandler):
             pass
         except (FileNotFoundError, NotADirectoryError):
             # A rebuild swapped the folder between resolving the path and reading the file.
-            self._page(self.server.dev.not_found_page(), 404, head)
+            self._page(self.server.dev.folder.not_found_page(), 404, head)
         except Exception as exc:  # broad on purpose: one bad request must never stop the server
             self.server.dev.say(f"error: {self.command} {self.path}: {exc!r}")
             self._send(500, b"Internal error\n", "text/plain", head=head)
@@ -439,54 +270,47 @@ class _Handler(BaseHTTPRequestHandler):
             if raw == "/" or raw + "/" == dev.base_path:
                 self._redirect(dev.base_path, head)
             else:
-                self._page(dev.not_found_page(), 404, head)
+                self._page(dev.folder.not_found_page(), 404, head)
         else:
-            target = dev.resolve(raw[len(dev.base_path) :])
+            target = dev.folder.resolve(raw[len(dev.base_path) :])
             if isinstance(target, str):
                 self._redirect(target, head)
             elif target is None:
-                self._page(dev.not_found_page(), 404, head)
-            elif _content_type(target).startswith("text/html"):
+                self._page(dev.folder.not_found_page(), 404, head)
+            elif content_type(target).startswith("text/html"):
                 self._page(target.read_bytes(), 200, head)
             else:
                 self._file(target, head)
 
     def _page(self, body: bytes, status: int, head: bool) -> None:
-        state = self.server.dev.state
-        with state.cond:
-            version, diagnostics = state.version, state.diagnostics
-        self._send(
-            status,
-            self.server.dev.decorate(body, version, diagnostics),
-            "text/html; charset=utf-8",
-            head=head,
-        )
+        dev = self.server.dev
+        version, diagnostics = dev.state.current()
+        page = decorate(body, version, diagnostics, source_root=dev.source_root, live_reload=dev.live_reload)
+        self._send(status, page, "text/html; charset=utf-8", head=head)
 
     def _file(self, path: Path, head: bool) -> None:
         with path.open("rb") as stream:
             self.send_response(200)
-            self._headers(_content_type(path), os.fstat(stream.fileno()).st_size)
+            self._headers(content_type(path), os.fstat(stream.fileno()).st_size)
             if not head:
                 shutil.copyfileobj(stream, self.wfile)
 
     def _internal(self, name: str, query: str, head: bool) -> None:
         if name == "events" and self.server.dev.live_reload:
             self._events(query)
-        elif name == "reload.js":
-            self._send(200, _RELOAD_JS.encode(), "text/javascript; charset=utf-8", head=head)
-        elif name == "overlay.css":
-            self._send(200, _OVERLAY_CSS.encode(), "text/css; charset=utf-8", head=head)
+        elif (found := asset(name)) is not None:
+            self._send(200, found[0], found[1], head=head)
         else:
             self._send(404, b"Not found\n", "text/plain", head=head)
 
     def _events(self, query: str) -> None:
-        dev, state = self.server.dev, self.server.dev.state
+        dev = self.server.dev
         origin = self.headers.get("Origin")
         if origin is not None and not dev.host_allowed(urlsplit(origin).netloc):
             self._send(403, b"Forbidden: foreign Origin\n", "text/plain", head=False)
             return
-        seen = max(_int(parse_qs(query).get("v", ["0"])[0]), _int(self.headers.get("Last-Event-ID", "0")))
-        if not dev.open_stream():
+        seen = seen_version(query, self.headers.get("Last-Event-ID", "0"))
+        if not dev.state.open_stream():
             self._send(503, b"Too many live-reload connections\n", "text/plain", head=False)
             return
         try:
@@ -494,21 +318,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(b"retry: 1000\n\n")
-            self.wfile.flush()
-            while True:
-                closed, change = state.wait(seen, KEEPALIVE)
-                if closed:
-                    return
-                if change is None:
-                    self.wfile.write(b": keepalive\n\n")
-                else:
-                    data = json.dumps({"v": change.version, "kind": change.kind, "navigate": change.navigate})
-                    self.wfile.write(f"id: {change.version}\ndata: {data}\n\n".encode())
-                    seen = change.version
-                self.wfile.flush()
+            dev.state.stream(self.wfile, seen)
         finally:
-            dev.close_stream()
+            dev.state.close_stream()
 
     def _redirect(self, location: str, head: bool) -> None:
         self.send_response(301)
@@ -528,15 +340,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-
-
-def _content_type(path: Path) -> str:
-    ctype = _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"{ctype}; charset=utf-8" if ctype.startswith(_TEXT_TYPES) else ctype
-
-
-def _int(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
 def serve_site(
@@ -591,85 +394,3 @@ def serve_site(
     finally:
         server.stop()
     return 0
-
-
-_OVERLAY_CSS = """#timeline-error-overlay {
-  position: fixed; inset: 0; z-index: 2147483647; overflow: auto; padding: 2rem;
-  background: rgba(20, 20, 20, .94); color: #f6f6f6; font: 15px/1.5 system-ui, sans-serif;
-}
-#timeline-error-overlay h2 { color: #ff8080; margin: 0 0 1rem; font-size: 1.3rem; }
-#timeline-error-overlay pre {
-  font: 13px/1.4 ui-monospace, monospace; background: #000; color: #ffd479;
-  padding: .5rem .75rem; overflow: auto; white-space: pre;
-}
-"""
-
-_RELOAD_JS = r"""(function () {
-  "use strict";
-  var version = Number(document.currentScript.getAttribute("data-version")) || 0;
-  var key = "timeline-scroll:" + location.pathname;
-  var source = null, timer = null;
-  try {
-    var saved = sessionStorage.getItem(key);
-    if (saved !== null) {
-      sessionStorage.removeItem(key);
-      var pos = JSON.parse(saved);
-      var restore = function () { window.scrollTo(pos[0], pos[1]); };
-      if (document.readyState === "complete") { restore(); }
-      else { window.addEventListener("load", restore); }
-    }
-  } catch (e) {}
-  function saveScroll() {
-    try { sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY])); } catch (e) {}
-  }
-  function swapCss(v) {
-    document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (old) {
-      var url = new URL(old.href, location.href);
-      if (url.origin !== location.origin || url.pathname.indexOf("/__timeline/") === 0) { return; }
-      url.searchParams.set("timeline-v", String(v));
-      var fresh = old.cloneNode();
-      fresh.href = url.href;
-      // Keep the old sheet until the new one has loaded, so the page never flashes unstyled.
-      fresh.addEventListener("load", function () { old.remove(); });
-      // A sheet that no longer loads (renamed, or the build now fails) needs the whole page.
-      fresh.addEventListener("error", function () { fresh.remove(); location.reload(); });
-      old.after(fresh);
-    });
-  }
-  function disconnect() {
-    clearTimeout(timer);
-    if (source) { source.close(); source = null; }
-  }
-  function connect() {
-    if (source || document.hidden) { return; }
-    source = new EventSource("/__timeline/events?v=" + version);
-    source.onmessage = function (message) {
-      var data = JSON.parse(message.data);
-      version = data.v;
-      if (data.navigate && data.navigate !== location.pathname) {
-        disconnect();
-        location.assign(data.navigate);
-      } else if (data.kind === "css") {
-        swapCss(data.v);
-      } else {
-        disconnect();
-        saveScroll();
-        location.reload();
-      }
-    };
-    source.onerror = function () {
-      // The browser retries by itself while CONNECTING; a refused stream (503) ends CLOSED.
-      if (source && source.readyState === EventSource.CLOSED) {
-        source = null;
-        timer = setTimeout(connect, 2000);
-      }
-    };
-  }
-  // Hidden tabs give their connection back, so many open tabs can't exhaust the server (P8).
-  document.addEventListener("visibilitychange", function () {
-    if (document.hidden) { disconnect(); } else { connect(); }
-  });
-  window.addEventListener("pagehide", disconnect);
-  connect();
-})();
-"""

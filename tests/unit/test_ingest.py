@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 
 from timeline.config import load_config
 from timeline.dates import parse_date
+from timeline.draft import ArticleDraft, DraftImage
 from timeline.errors import Diagnostic
 from timeline.ingest import (
-    ArticleDraft,
-    DraftImage,
     format_article,
     import_article,
     read_report,

@@ -20,7 +20,8 @@ import pytest
 
 import timeline
 from timeline.errors import Diagnostic, error
-from timeline.serve import MAX_STREAMS, DevServer, RebuildResult, serve_site
+from timeline.livereload import MAX_STREAMS
+from timeline.serve import DevServer, RebuildResult, serve_site
 
 INDEX = "<!doctype html><html><head><title>Home</title></head><body><h1>Home</h1></body></html>"
 
