@@ -248,6 +248,8 @@ def robots(tl: Timeline) -> bytes:
 
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 3.1)."""
+    if len(line) <= 75 and line.isascii():
+        return line  # most lines: nothing to fold
     out: list[str] = []
     current, size = "", 0
     for char in line:
@@ -366,14 +368,22 @@ def _vevent(tl: Timeline, event: Event) -> list[str] | None:
     return [*lines, "END:VEVENT"]
 
 
-def calendar(tl: Timeline, events: Iterable[Event], name: str) -> bytes:
-    """Return an iCalendar file of the events dated to a day or a time of day."""
+def calendar(
+    tl: Timeline, events: Iterable[Event], name: str, vevents: dict[str, list[str] | None] | None = None
+) -> bytes:
+    """Return an iCalendar file of the events dated to a day or a time of day.
+
+    ``vevents`` keeps each event's lines between the calendars of one build (site, actors, places).
+    """
+    vevents = {} if vevents is None else vevents
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//timeline//timeline//EN", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", f"NAME:{ics_text(name)}", f"X-WR-CALNAME:{ics_text(name)}"]  # fmt: skip
     zones: dict[str, set[int]] = {}
     body: list[str] = []
     for event in events:
-        vevent = _vevent(tl, event)
+        if event.id not in vevents:
+            vevents[event.id] = _vevent(tl, event)
+        vevent = vevents[event.id]
         if vevent is None:
             continue
         body += vevent
@@ -388,10 +398,11 @@ def calendar(tl: Timeline, events: Iterable[Event], name: str) -> bytes:
 
 def render_feeds(tl: Timeline) -> dict[str, bytes]:
     """Return the feed files of the site, by output path."""
+    vevents: dict[str, list[str] | None] = {}
     files = {
         "feed.xml": events_feed(tl),
         "articles.xml": articles_feed(tl),
-        "events.ics": calendar(tl, tl.events, tl.config.title),
+        "events.ics": calendar(tl, tl.events, tl.config.title, vevents),
         "robots.txt": robots(tl),
     }
     # A sitemap must list absolute URLs; without a host in base_url there is none to write.
@@ -400,5 +411,6 @@ def render_feeds(tl: Timeline) -> dict[str, bytes]:
     for kind, table in (("actor", tl.actors), ("place", tl.places)):
         for key, entity in table.items():
             events = [tl.event_by_id[i] for i in tl.events_of.get(f"{kind}:{key}", ())]
-            files[page_path(kind, key) + "events.ics"] = calendar(tl, events, f"{tl.config.title}: {entity.name}")
+            title = f"{tl.config.title}: {entity.name}"
+            files[page_path(kind, key) + "events.ics"] = calendar(tl, events, title, vevents)
     return files

@@ -10,7 +10,8 @@ from markdown_it import MarkdownIt
 
 from timeline.config import SiteConfig
 from timeline.errors import Diagnostic, error, warning
-from timeline.markdown import Rendered, make_parser, render_markdown
+from timeline.markdown import XREF_KINDS, Rendered, make_parser, render_markdown
+from timeline.memo import Memo
 from timeline.model import Article, Content, Entity, Event, Ref, Tag, Timeline, slugify
 
 # Anchors that the default theme's pages always carry, so Markdown may link to them.
@@ -109,8 +110,12 @@ def _check_tag_slugs(items: Iterable[Event | Article], diags: list[Diagnostic]) 
                 diags.append(error(item.path, ref.line, ref.col, message))
 
 
+MarkdownMemo = Memo[tuple[str, int, int, str], tuple[Rendered, tuple[tuple[tuple[str, str], str | None], ...]]]
+"""(text, line, column, base path) -> (rendered, how each cross-reference resolved at the time)."""
+
+
 def index_content(
-    content: Content, config: SiteConfig, *, md: MarkdownIt | None = None
+    content: Content, config: SiteConfig, *, md: MarkdownIt | None = None, memo: MarkdownMemo | None = None
 ) -> tuple[Timeline, list[Diagnostic]]:
     """Return the indexed timeline and every cross-reference problem found."""
     diags: list[Diagnostic] = []
@@ -178,7 +183,7 @@ def index_content(
         **{f"article:{k}": article_anchors(a) for k, a in articles.items()},
     }
     html, linked_articles = _render_all(
-        md or make_parser(), events, articles, known, tags, config, diags, page_anchors
+        md or make_parser(), events, articles, known, tags, config, diags, page_anchors, memo
     )
     for article in articles.values():
         if not events_of_article[article.id] and article.id not in linked_articles:
@@ -217,6 +222,7 @@ def _render_all(
     config: SiteConfig,
     diags: list[Diagnostic],
     page_anchors: Mapping[str, set[str]],
+    memo: MarkdownMemo | None,
 ) -> tuple[dict[str, str], set[str]]:
     """Render every Markdown field, then check every link it makes against every page's anchors."""
     slugs = {name: tag.slug for name, tag in tags.items()}
@@ -226,16 +232,23 @@ def _render_all(
             return page_path("tag", slugs[target]) if target in slugs else None
         return page_path(kind, target) if target in known[kind] else None
 
+    def render(text: str, line: int, col: int) -> Rendered:
+        key = (text, line, col, config.base_path)
+        hit = memo.get(key) if memo is not None else None
+        # A hit is good only while every cross-reference still resolves as it did.
+        if hit is not None and all(resolve(kind, target) == path for (kind, target), path in hit[1]):
+            return hit[0]
+        rendered = render_markdown(
+            md, text, base_path=config.base_path, resolve=resolve, first_line=line, first_col=col
+        )
+        if memo is not None:
+            refs = {(link.kind, link.target) for link in rendered.links if link.kind in XREF_KINDS}
+            memo.put(key, (rendered, tuple((ref, resolve(*ref)) for ref in sorted(refs))))
+        return rendered
+
     docs: list[tuple[str, str, str, Rendered]] = []  # (key, page, path, rendered)
     for event in events.values():
-        rendered = render_markdown(
-            md,
-            event.summary,
-            base_path=config.base_path,
-            resolve=resolve,
-            first_line=event.summary_line,
-            first_col=event.summary_col,
-        )
+        rendered = render(event.summary, event.summary_line, event.summary_col)
         docs.append((f"event:{event.id}:summary", f"event:{event.id}", event.path, rendered))
     for article in articles.values():
         fields = (
@@ -243,9 +256,7 @@ def _render_all(
             ("body", article.body, article.body_line, 1),
         )
         for field, text, line, col in fields:
-            rendered = render_markdown(
-                md, text, base_path=config.base_path, resolve=resolve, first_line=line, first_col=col
-            )
+            rendered = render(text, line, col)
             docs.append((f"article:{article.id}:{field}", f"article:{article.id}", article.path, rendered))
     anchors = {page: set(ids) for page, ids in page_anchors.items()}
     for _, page, _, rendered in docs:

@@ -42,13 +42,34 @@ def within(event: Event, start: EDate, end: EDate) -> bool:
     return _cmp(event.span.start, start) >= 0 and _cmp(last, end) <= 0
 
 
-def super_events(tl: Timeline, event: Event) -> list[dict[str, Any]]:
+class Ranges:
+    """The events that span a range, indexed by the years they cover, for superEvent look-ups."""
+
+    def __init__(self, tl: Timeline) -> None:
+        self.by_year: dict[int, list[Event]] = {}
+        for other in tl.events:
+            if other.span.end:
+                for year in range(other.span.start.year, other.span.end.year + 1):
+                    self.by_year.setdefault(year, []).append(other)
+
+    def containing(self, event: Event) -> list[Event]:
+        """Return the range events (in date order) that contain ``event``."""
+        return [
+            other
+            for other in self.by_year.get(event.span.start.year, ())
+            if other.id != event.id
+            and other.span != event.span
+            and other.span.end
+            and within(event, other.span.start, other.span.end)
+        ]
+
+
+def super_events(tl: Timeline, event: Event, ranges: Ranges | None = None) -> list[dict[str, Any]]:
     """Return the range events and eras that contain ``event``, as schema.org Events."""
-    found: list[dict[str, Any]] = []
-    for other in tl.events:
-        if other.id != event.id and other.span.end and other.span != event.span:
-            if within(event, other.span.start, other.span.end):
-                found.append({"@type": "Event", "@id": _url(tl, "event", other.id) + "#event", "name": other.title})
+    found: list[dict[str, Any]] = [
+        {"@type": "Event", "@id": _url(tl, "event", other.id) + "#event", "name": other.title}
+        for other in (ranges or Ranges(tl)).containing(event)
+    ]
     for era in tl.config.eras:
         if within(event, era.span.start, era.span.end or era.span.start):
             found.append(_era(era))
@@ -74,7 +95,7 @@ def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
     return data
 
 
-def event_data(tl: Timeline, event: Event) -> dict[str, Any]:
+def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict[str, Any]:
     """Return the schema.org Event of an event page."""
     url = _url(tl, "event", event.id)
     data: dict[str, Any] = {
@@ -98,7 +119,7 @@ def event_data(tl: Timeline, event: Event) -> dict[str, Any]:
         data["about"] = actors
     if event.status == "scheduled":
         data["eventStatus"] = "https://schema.org/EventScheduled"
-    parents = super_events(tl, event)
+    parents = super_events(tl, event, ranges)
     if parents:
         data["superEvent"] = parents
     if event.tags:
@@ -221,14 +242,16 @@ def website(tl: Timeline) -> dict[str, Any]:
     return data
 
 
-def page_data(tl: Timeline, path: str, context: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the JSON-LD objects for the page at ``path``."""
+def page_data(
+    tl: Timeline, path: str, context: dict[str, Any], ranges: Ranges | None = None
+) -> list[dict[str, Any]]:
+    """Return the JSON-LD objects for the page at ``path`` (``ranges``: made once per build)."""
     blocks: list[dict[str, Any]] = []
     if path == "index.html":
         blocks.append(website(tl))
     event = context.get("event")
     if isinstance(event, Event) and path == page_path("event", event.id) + "index.html":
-        blocks.append(event_data(tl, event))
+        blocks.append(event_data(tl, event, ranges))
     article = context.get("article")
     if isinstance(article, Article):
         blocks.append(article_data(tl, article))

@@ -219,6 +219,8 @@ class Content:
     places: tuple[Entity, ...]
     assets: tuple[str, ...]
     """Files under ``content/`` copied as they are (images), relative to it."""
+    digests: tuple[tuple[str, str], ...] = ()
+    """(path relative to the site, sha256 of its bytes) for every event and article file read."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -257,13 +259,6 @@ class Timeline:
     html: Mapping[str, str]
     """``event:<id>:summary``, ``article:<id>:summary``, ``article:<id>:body`` -> rendered HTML."""
     assets: tuple[str, ...]
-
-    def neighbours(self, event: Event) -> tuple[Event | None, Event | None]:
-        """Return the previous and next events in date order."""
-        index = self.events.index(event)
-        before = self.events[index - 1] if index > 0 else None
-        after = self.events[index + 1] if index + 1 < len(self.events) else None
-        return before, after
 
     def years(self) -> tuple[tuple[int, tuple[Event, ...]], ...]:
         """Return events grouped by the year they start in, in order."""

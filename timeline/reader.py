@@ -6,15 +6,17 @@ file never hides the problems of another.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from timeline.config import SiteConfig
 from timeline.dates import EDate, parse_date, parse_span
 from timeline.errors import Diagnostic, error
 from timeline.ignore import is_ignored
+from timeline.memo import Memo
 from timeline.model import (
     ACTOR_KINDS,
     QUALIFIERS,
@@ -49,6 +51,14 @@ from timeline.yamldoc import Fields, YMap, load_yaml, split_front_matter, unclos
 
 __all__ = ["ALLOWED_SCHEMES", "ASSET_CAP", "MARKDOWN_CAP", "YAML_CAP", "check_url", "read_content"]
 
+T = TypeVar("T")
+
+RecordMemo = Memo[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]]
+"""(file, digest of its bytes and of what parsing it may look at) -> (record, its diagnostics).
+
+A caller that keeps one across builds (``serve``, the build cache) re-parses only changed files.
+"""
+
 MARKDOWN_CAP = 512 * 1024
 YAML_CAP = 256 * 1024
 ASSET_CAP = 20 * 1024 * 1024
@@ -57,10 +67,40 @@ ASSET_CAP = 20 * 1024 * 1024
 class _Reader:
     """One pass over a site's content folder; holds the diagnostics of that pass."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, memo: RecordMemo | None = None) -> None:
         self.root = config.root
         self.content = config.content_dir
         self.diags: list[Diagnostic] = []
+        self.memo = memo
+        self.digests: dict[str, str] = {}
+        self.context = ""
+        """Digest of what a parse may look at besides the file (which image files exist)."""
+        self._data: dict[Path, bytes] = {}
+
+    def cached(self, path: Path, cap: int, parse: Callable[[Path], T | None]) -> T | None:
+        """Return ``parse(path)``, reusing the memo's result when the file's bytes are unchanged."""
+        try:
+            data = path.read_bytes() if path.stat().st_size <= cap else None
+        except OSError:
+            data = None
+        if data is None:
+            return parse(path)  # read_source reports why
+        rel = self.rel(path)
+        digest = hashlib.sha256(data).hexdigest()
+        self.digests[rel] = digest
+        key = (rel, digest + self.context)
+        hit = self.memo.get(key) if self.memo is not None else None
+        if hit is not None:
+            record, diags = hit
+            self.diags.extend(diags)
+            return record  # type: ignore[no-any-return]
+        start = len(self.diags)
+        self._data[path] = data
+        record = parse(path)
+        self._data.pop(path, None)
+        if self.memo is not None:
+            self.memo.put(key, (record, tuple(self.diags[start:])))
+        return record
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -83,7 +123,7 @@ class _Reader:
                 yield path
 
     def text(self, path: Path, cap: int) -> str | None:
-        text, problem = read_source(path, self.rel(path), cap)
+        text, problem = read_source(path, self.rel(path), cap, self._data.get(path))
         if problem is not None:
             self.diags.append(problem)
         return text
@@ -336,6 +376,18 @@ class _Reader:
             refs=tuple(refs),
         )
 
+    def event_file(self, path: Path) -> Event | None:
+        if path.suffix not in (".yaml", ".yml"):
+            self.fail(self.rel(path), 1, 1, "event files must end in .yaml")
+            return None
+        return self.event(path)
+
+    def article_file(self, path: Path) -> Article | None:
+        if path.suffix not in (".md", ".markdown"):
+            self.fail(self.rel(path), 1, 1, "article files must end in .md")
+            return None
+        return self.article(path)
+
     def entities(self, name: str, kinds: tuple[str, ...] | None) -> list[Entity]:
         path = self.content / name
         if not path.is_file():
@@ -377,36 +429,30 @@ def _text_pos(mapping: YMap, key: str) -> tuple[int, int]:
     return line, col
 
 
-def read_content(config: SiteConfig) -> tuple[Content, list[Diagnostic]]:
-    """Read every event, article, actor, place and asset; return them and all diagnostics."""
-    reader = _Reader(config)
-    events = [e for p in reader.files(config.content_dir / "events") if (e := _event_file(reader, p))]
-    articles = [a for p in reader.files(config.content_dir / "articles") if (a := _article_file(reader, p))]
-    actors = reader.entities("actors.yaml", ACTOR_KINDS)
-    places = reader.entities("places.yaml", None)
+def read_content(config: SiteConfig, memo: RecordMemo | None = None) -> tuple[Content, list[Diagnostic]]:
+    """Read every event, article, actor, place and asset; return them and all diagnostics.
+
+    With a ``memo``, files whose bytes did not change since it was filled are not parsed again.
+    """
+    reader = _Reader(config, memo)
+    grouped: dict[str, list[Path]] = {"events": [], "articles": [], "": []}
     assets = []
     for path in reader.files(config.content_dir):
         rel = path.relative_to(config.content_dir)
-        if rel.parts[0] in ("events", "articles") or rel.as_posix() in ("actors.yaml", "places.yaml"):
+        group = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in ("events", "articles") else ""
+        grouped[group].append(path)
+        if group or rel.as_posix() in ("actors.yaml", "places.yaml"):
             continue
         if path.stat().st_size > ASSET_CAP:
             reader.fail(reader.rel(path), 1, 1, f"file is over the {ASSET_CAP // 2**20} MiB limit")
             continue
         assets.append(rel.as_posix())
-    content = Content(tuple(events), tuple(articles), tuple(actors), tuple(places), tuple(assets))
-    # Folders are walked twice (records, then assets), so a bad symlink may be seen twice.
+    # Events and articles check that the images they name exist, so the asset list is part of the key.
+    reader.context = hashlib.sha256("\n".join(assets).encode("utf-8")).hexdigest()[:16]
+    events = [e for p in grouped["events"] if (e := reader.cached(p, YAML_CAP, reader.event_file))]
+    articles = [a for p in grouped["articles"] if (a := reader.cached(p, MARKDOWN_CAP, reader.article_file))]
+    actors = reader.entities("actors.yaml", ACTOR_KINDS)
+    places = reader.entities("places.yaml", None)
+    digests = tuple(sorted(reader.digests.items()))
+    content = Content(tuple(events), tuple(articles), tuple(actors), tuple(places), tuple(assets), digests)
     return content, list(dict.fromkeys(reader.diags))
-
-
-def _event_file(reader: _Reader, path: Path) -> Event | None:
-    if path.suffix not in (".yaml", ".yml"):
-        reader.fail(reader.rel(path), 1, 1, "event files must end in .yaml")
-        return None
-    return reader.event(path)
-
-
-def _article_file(reader: _Reader, path: Path) -> Article | None:
-    if path.suffix not in (".md", ".markdown"):
-        reader.fail(reader.rel(path), 1, 1, "article files must end in .md")
-        return None
-    return reader.article(path)

@@ -13,13 +13,13 @@ import jinja2
 from markupsafe import Markup
 
 from timeline.axis import render_axis
-from timeline.config import SiteConfig
+from timeline.config import Era, SiteConfig
 from timeline.errors import Diagnostic, error
 from timeline.feeds import render_feeds
 from timeline.i18n import Translator
 from timeline.ignore import is_ignored
 from timeline.index import page_path
-from timeline.jsonld import page_data
+from timeline.jsonld import Ranges, page_data
 from timeline.model import Article, Entity, Event, Timeline
 from timeline.opendata import render_open_data
 from timeline.search import render_search_index
@@ -105,8 +105,10 @@ def plan_pages(tl: Timeline) -> list[PageSpec]:
         PageSpec("places/index.html", "entities.html", t("places"), lang, {"kind": "place", "items": tl.places}),
         PageSpec("tags/index.html", "tags.html", t("tags"), lang, {}),
     ]
-    for event in tl.events:
-        specs.append(_event_page(tl, event, lang))
+    for index, event in enumerate(tl.events):
+        before = tl.events[index - 1] if index > 0 else None
+        after = tl.events[index + 1] if index + 1 < len(tl.events) else None
+        specs.append(_event_page(tl, event, lang, before, after))
     for article in tl.articles:
         specs.append(_article_page(tl, article, lang))
     for kind, table in (("actor", tl.actors), ("place", tl.places)):
@@ -120,8 +122,7 @@ def plan_pages(tl: Timeline) -> list[PageSpec]:
     return specs
 
 
-def _event_page(tl: Timeline, event: Event, lang: str) -> PageSpec:
-    before, after = tl.neighbours(event)
+def _event_page(tl: Timeline, event: Event, lang: str, before: Event | None, after: Event | None) -> PageSpec:
     context = {
         "event": event,
         "previous": before,
@@ -149,9 +150,35 @@ def _entity_page(tl: Timeline, kind: str, entity: Entity, lang: str) -> PageSpec
     return PageSpec(path, "entity.html", entity.name, lang, context, (entity.path,))
 
 
-def _globals(tl: Timeline) -> dict[str, Any]:
+def in_era(event: Event, era: Era) -> bool:
+    """Return True if ``event`` starts inside ``era``, compared at the precision of the era's ends."""
+    start, low, high = event.span.start, era.span.start, era.span.end or era.span.start
+    key = (start.year, start.month or 0, start.day or 0)
+    after = (
+        key >= (low.year, low.month or 0, low.day or 0)
+        or (low.month is None and start.year == low.year)
+        or (low.day is None and low.month is not None and (start.year, start.month) == (low.year, low.month))
+    )
+    if high.month is None:
+        before = start.year <= high.year
+    elif high.day is None:
+        before = (start.year, start.month or 0) <= (high.year, high.month)
+    else:
+        before = key <= (high.year, high.month, high.day)
+    return after and before
+
+
+def era_classes(event: Event, eras: tuple[Era, ...]) -> str:
+    """Return the CSS classes that shade an event by the eras it falls in."""
+    return " ".join(f"in-era era-{n % 4}" for n, era in enumerate(eras) if in_era(event, era))
+
+
+def _globals(tl: Timeline, env: jinja2.Environment) -> dict[str, Any]:
     config = tl.config
     base = config.base_path
+    cards: dict[tuple[str, int, bool], Markup] = {}
+    ranges = Ranges(tl)
+    card_page = PageSpec("", "_card.html", "", config.language, {})
 
     def url(kind: str = "", key: str = "") -> str:
         if not kind:
@@ -164,7 +191,18 @@ def _globals(tl: Timeline) -> dict[str, Any]:
         # The only |safe-equivalent: HTML that our own Markdown renderer produced, with raw HTML off.
         return Markup(tl.html.get(key, ""))
 
-    return {
+    def card(event: Event, level: int = 3, eras: bool = False) -> Markup:
+        # An event's card appears on many pages (timeline, actors, places, tags, related):
+        # render it once per build. It depends on nothing of the page it is shown on.
+        key = (event.id, level, eras)
+        if key not in cards:
+            classes = era_classes(event, config.eras) if eras else ""
+            context = {**shared, "event": event, "level": level, "era_class": classes}
+            text = env.get_template("_card.html").render(context, page=card_page, t=Translator(config.language))
+            cards[key] = Markup(text.rstrip("\n"))
+        return cards[key]
+
+    shared = {
         "site": config,
         "tl": tl,
         "url": url,
@@ -173,8 +211,10 @@ def _globals(tl: Timeline) -> dict[str, Any]:
         "absolute": lambda path: _absolute(config, path),
         "html": html,
         "time_axis": lambda: render_axis(tl),
-        "structured_data": lambda page: page_data(tl, page.path, dict(page.context)),
+        "structured_data": lambda page: page_data(tl, page.path, dict(page.context), ranges),
+        "card": card,
     }
+    return shared
 
 
 def _absolute(config: SiteConfig, path: str) -> str:
@@ -187,7 +227,7 @@ def render_site(tl: Timeline, env: jinja2.Environment | None = None) -> tuple[Re
     env = env or make_environment(tl.config)
     # Per-build values travel with each render call, never in env.globals, so one environment
     # (and its compiled templates) can serve many builds in `timeline serve`.
-    shared = _globals(tl)
+    shared = _globals(tl, env)
     diags: list[Diagnostic] = []
     pages: dict[str, bytes] = {}
     origins: list[tuple[str, str]] = []

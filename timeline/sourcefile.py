@@ -10,15 +10,21 @@ from pathlib import Path
 from timeline.errors import Diagnostic, error
 
 
-def read_source(path: Path, rel: str, cap: int) -> tuple[str | None, Diagnostic | None]:
-    """Return the text of ``path`` (reported as ``rel``), or None and the reason it cannot be used."""
-    try:
-        size = path.stat().st_size
-        if size > cap:
-            return None, error(rel, 1, 1, f"file is {size} bytes, over the {cap // 1024} KiB limit")
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, error(rel, 1, 1, f"cannot read file: {exc.strerror or exc}")
+def read_source(
+    path: Path, rel: str, cap: int, data: bytes | None = None
+) -> tuple[str | None, Diagnostic | None]:
+    """Return the text of ``path`` (reported as ``rel``), or None and the reason it cannot be used.
+
+    ``data``, when given, is the file's bytes already read by the caller.
+    """
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if size > cap:
+                return None, error(rel, 1, 1, f"file is {size} bytes, over the {cap // 1024} KiB limit")
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, error(rel, 1, 1, f"cannot read file: {exc.strerror or exc}")
     # A file that grew between stat() and read() is still held to the cap.
     if len(data) > cap:
         return None, error(rel, 1, 1, f"file is {len(data)} bytes, over the {cap // 1024} KiB limit")

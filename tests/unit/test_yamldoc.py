@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.yamldoc import YList, YMap, load_yaml, split_front_matter, unclosed_front_matter
 
@@ -87,3 +91,51 @@ def test_regression_unclosed_front_matter() -> None:
     assert unclosed_front_matter("---")
     assert not unclosed_front_matter("---\n---")
     assert split_front_matter("---\n0")[2] == 3
+
+
+def _shape(value: object) -> object:
+    """Return a value with every position it carries, for comparing two loaders."""
+    from timeline.yamldoc import YList, YMap
+
+    if isinstance(value, YMap):
+        items = tuple((k, value.key_pos[k], value.value_pos[k], _shape(v)) for k, v in value.items())
+        return ("map", value.pos, items)
+    if isinstance(value, YList):
+        return ("list", value.pos, tuple(value.item_pos), tuple(_shape(v) for v in value))
+    return value
+
+
+def _reference(text: str) -> object:
+    from timeline.yamldoc import _BREAK_RE, _convert, _StrictLoader
+
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _shape(_convert(node, _BREAK_RE.split(text)))
+    finally:
+        loader.dispose()
+
+
+def test_libyaml_path_matches_pure_python_on_real_files() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    files = [*repo.glob("content/**/*.yaml"), *repo.glob("tests/sites/**/*.yaml"), repo / "site.yaml"]
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        value, diags = load_yaml(text, "x.yaml")
+        assert diags == []
+        assert _shape(value) == _reference(text), path
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:- \n'\"|>#[]{},\t1") + ["é", "\u2028"]), max_size=80))
+def test_libyaml_path_never_disagrees_with_pure_python(text: str) -> None:
+    from timeline.yamldoc import _BREAK_RE, _fast_load
+
+    ok, value = _fast_load(text, _BREAK_RE.split(text))
+    try:
+        reference = _reference(text)
+    except Exception:  # noqa: BLE001 - PyYAML refuses it; libyaml is a little more lenient (a tab after "1")
+        return
+    if ok:
+        assert _shape(value) == reference
