@@ -104,7 +104,13 @@ class _StrictLoader(_StrictChecks, yaml.SafeLoader):
     """The pure-Python strict loader: the reference for every diagnostic."""
 
 
-_CParser: Any = getattr(yaml, "CParser", None)
+_CParser: Any
+try:
+    import yaml.cyaml
+
+    _CParser = getattr(yaml.cyaml, "CParser")  # noqa: B009 - not in the type stubs
+except (ImportError, AttributeError):  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
 
 if _CParser is not None:
 

@@ -139,3 +139,13 @@ def test_libyaml_path_never_disagrees_with_pure_python(text: str) -> None:
         return
     if ok:
         assert _shape(value) == reference
+
+
+def test_libyaml_is_used_when_pyyaml_has_it() -> None:
+    import yaml
+
+    from timeline import yamldoc
+
+    if yaml.__with_libyaml__:
+        assert yamldoc._FastStrictLoader is not yamldoc._StrictLoader
+        assert "CParser" in [c.__name__ for c in yamldoc._FastStrictLoader.__mro__]
