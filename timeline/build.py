@@ -8,15 +8,14 @@ import secrets
 import shutil
 from pathlib import Path, PurePosixPath
 
-import jinja2
-
 from timeline.config import SiteConfig, load_config
 from timeline.errors import Diagnostic, TimelineError, error, has_errors
 from timeline.i18n import check_language
 from timeline.index import index_content
 from timeline.model import Timeline
 from timeline.reader import read_content
-from timeline.render import RenderedSite, make_environment, render_site, theme_dirs
+from timeline.render import RenderedSite, render_site
+from timeline.session import BuildSession
 
 MARKER = ".timeline-output"
 """A file in every output folder we write, so we never delete a folder we did not make."""
@@ -37,35 +36,30 @@ class BuildResult:
         return self.site is None or has_errors(self.diagnostics, strict=strict)
 
 
-class EnvironmentCache:
-    """Jinja environments by theme chain, reused across builds; templates reload when edited."""
+def run_pipeline(config: SiteConfig, session: BuildSession | None = None) -> BuildResult:
+    """Read, index and render the site in memory; never write.
 
-    def __init__(self) -> None:
-        self._envs: dict[tuple[Path, ...], jinja2.Environment] = {}
-
-    def get(self, config: SiteConfig) -> jinja2.Environment:
-        """Return the environment for this config's theme chain, making it once."""
-        # A template added to an override theme must win at once, so the key lists the files.
-        dirs = theme_dirs(config)
-        key = (*dirs, *sorted(p for d in dirs for p in (d / "templates").rglob("*")))
-        if key not in self._envs:
-            self._envs[key] = make_environment(config)
-        return self._envs[key]
-
-
-def run_pipeline(config: SiteConfig, env: jinja2.Environment | None = None) -> BuildResult:
-    """Read, index and render the site in memory; never write."""
+    With a ``session``, unchanged files are not parsed again, unchanged Markdown is not rendered
+    again, and pages whose inputs are unchanged are kept from the output folder.
+    """
     diags: list[Diagnostic] = []
     problem = check_language(config.language)
     if problem:
         diags.append(error("site.yaml", 1, 1, problem))
-    content, read_diags = read_content(config)
+    content, read_diags = read_content(config, session.records if session else None)
     diags += read_diags
-    timeline, index_diags = index_content(content, config)
+    timeline, index_diags = index_content(content, config, memo=session.markdown if session else None)
     diags += index_diags
     if has_errors(diags):
         return BuildResult(config, tuple(sorted(set(diags))), None, timeline)
-    site, render_diags = render_site(timeline, env)
+    out = config.output.resolve()
+    site, render_diags = render_site(
+        timeline,
+        session.environments.get(config) if session else None,
+        digests=dict(content.digests),
+        previous=session.outputs.get(str(out)) if session else None,
+        previous_dir=out,
+    )
     diags += render_diags
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
 
@@ -81,18 +75,23 @@ def build_site(
     *,
     base_url: str | None = None,
     strict: bool = False,
-    environments: EnvironmentCache | None = None,
+    session: BuildSession | None = None,
 ) -> BuildResult:
     """Build the site into ``out_dir`` (default: the configured output); write only on success.
 
-    ``environments`` keeps compiled templates between builds of one process (``serve``).
+    ``session`` keeps work between builds of one process (``serve``) or, saved in the build
+    cache, between runs (``build``).
     """
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
-    result = run_pipeline(config, environments.get(config) if environments else None)
+    result = run_pipeline(config, session)
     if not result.failed(strict=strict):
         assert result.site is not None
         write_tree(result.site, config.output)
+        if session is not None:
+            session.outputs[str(config.output.resolve())] = dict(result.site.fingerprints)
+    if session is not None:
+        session.finish()
     return result
 
 
@@ -135,6 +134,11 @@ def write_tree(site: RenderedSite, out_dir: Path) -> None:
         (staging / MARKER).write_bytes(b"")
         for rel, data in sorted(site.pages.items()):
             _write_file(_target(staging, rel), data, out_dir / rel)
+        for rel in sorted(site.kept):
+            # Unchanged inputs: the previous output's file is right; share it (and its mtime).
+            target = _target(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(out_dir / rel, target)
         for rel, source in sorted(site.copies.items()):
             _write_file(_target(staging, rel), source.read_bytes(), out_dir / rel)
         if out_dir.exists():
@@ -146,6 +150,13 @@ def write_tree(site: RenderedSite, out_dir: Path) -> None:
             os.replace(retired, out_dir)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _write_file(target: Path, data: bytes, previous: Path) -> None:

@@ -22,6 +22,7 @@ from timeline.dates import EDate
 from timeline.i18n import Translator
 from timeline.index import page_path
 from timeline.model import Article, Event, Timeline
+from timeline.pages import plan_pages
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -214,7 +215,6 @@ def articles_feed(tl: Timeline) -> bytes:
 
 def sitemap(tl: Timeline) -> bytes:
     """Return ``sitemap.xml`` with every page but the 404 page; ``lastmod`` only from content."""
-    from timeline.render import plan_pages  # render imports this module at load time
 
     config = tl.config
     modified: dict[str, dt.datetime] = {}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from timeline.build import EnvironmentCache, build_site
+from timeline.build import build_site
 from timeline.errors import Diagnostic, TimelineError, error
 from timeline.index import page_path
 from timeline.model import Timeline
 from timeline.serve import Rebuild, RebuildResult
+from timeline.session import BuildSession
 
 
 def changed_pages(timeline: Timeline | None, site: Path, changed: Iterable[Path]) -> tuple[str, ...]:
@@ -32,11 +33,11 @@ def changed_pages(timeline: Timeline | None, site: Path, changed: Iterable[Path]
 def make_rebuild(site: Path, root: Path, *, base_url: str | None) -> Rebuild:
     """Return a callable that rebuilds ``site`` into ``root`` (swapped in whole), re-reading site.yaml."""
 
-    environments = EnvironmentCache()
+    session = BuildSession()
 
     def rebuild(changed: frozenset[Path]) -> RebuildResult:
         try:
-            result = build_site(site, root, base_url=base_url, environments=environments)
+            result = build_site(site, root, base_url=base_url, session=session)
         except TimelineError as exc:
             return RebuildResult(False, exc.diagnostics)
         except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import traceback
 import unicodedata
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from timeline import __version__
 from timeline.axis import render_axis
 from timeline.config import Era, SiteConfig
 from timeline.errors import Diagnostic, error
@@ -20,8 +22,9 @@ from timeline.i18n import Translator
 from timeline.ignore import is_ignored
 from timeline.index import page_path
 from timeline.jsonld import Ranges, page_data
-from timeline.model import Article, Entity, Event, Timeline
+from timeline.model import Event, Timeline
 from timeline.opendata import render_open_data
+from timeline.pages import ALL_INPUTS, RANGES, PageSpec, plan_pages
 from timeline.search import render_search_index
 
 # Machine-readable files rendered from the whole timeline, beside the HTML pages.
@@ -71,83 +74,15 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class PageSpec:
-    """One page to render: where it goes, with which template, about what."""
-
-    path: str
-    template: str
-    title: str
-    lang: str
-    context: Mapping[str, Any]
-    inputs: tuple[str, ...] = ()
-    """Source files this page shows, for dependency tracking."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
 class RenderedSite:
     """The whole output: rendered pages as bytes, and files copied as they are."""
 
     pages: Mapping[str, bytes]
     copies: Mapping[str, Path]
-
-
-def plan_pages(tl: Timeline) -> list[PageSpec]:
-    """Return every page of the site, in a stable order."""
-    lang = tl.config.language
-    t = Translator(lang)
-    every = tuple(e.path for e in tl.events)
-    specs = [
-        PageSpec("index.html", "timeline.html", tl.config.title, lang, {}, every),
-        PageSpec("404.html", "404.html", t("not_found"), lang, {}),
-        PageSpec("sources/index.html", "sources.html", t("sources"), lang, {}, every),
-        PageSpec("articles/index.html", "articles.html", t("articles"), lang, {}, tuple(a.path for a in tl.articles)),
-        PageSpec("actors/index.html", "entities.html", t("actors"), lang, {"kind": "actor", "items": tl.actors}),
-        PageSpec("places/index.html", "entities.html", t("places"), lang, {"kind": "place", "items": tl.places}),
-        PageSpec("tags/index.html", "tags.html", t("tags"), lang, {}),
-    ]
-    for index, event in enumerate(tl.events):
-        before = tl.events[index - 1] if index > 0 else None
-        after = tl.events[index + 1] if index + 1 < len(tl.events) else None
-        specs.append(_event_page(tl, event, lang, before, after))
-    for article in tl.articles:
-        specs.append(_article_page(tl, article, lang))
-    for kind, table in (("actor", tl.actors), ("place", tl.places)):
-        for entity in table.values():
-            specs.append(_entity_page(tl, kind, entity, lang))
-    for name, tag in tl.tags.items():
-        ids = tl.events_of.get(f"tag:{name}", ())
-        articles = tuple(a for a in tl.articles if name in a.tags)
-        context = {"tag": tag, "events": tuple(tl.event_by_id[i] for i in ids), "articles": articles}
-        specs.append(PageSpec(page_path("tag", tag.slug) + "index.html", "tag.html", name, lang, context))
-    return specs
-
-
-def _event_page(tl: Timeline, event: Event, lang: str, before: Event | None, after: Event | None) -> PageSpec:
-    context = {
-        "event": event,
-        "previous": before,
-        "next": after,
-        "related": tuple(tl.event_by_id[i] for i in tl.related.get(event.id, ())),
-        "articles": tuple(tl.article_by_id[i] for i in tl.articles_of_event.get(event.id, ())),
-    }
-    inputs = (event.path, *(tl.article_by_id[i].path for i in tl.articles_of_event.get(event.id, ())))
-    return PageSpec(page_path("event", event.id) + "index.html", "event.html", event.title, lang, context, inputs)
-
-
-def _article_page(tl: Timeline, article: Article, lang: str) -> PageSpec:
-    events = tuple(tl.event_by_id[i] for i in tl.events_of_article.get(article.id, ()))
-    context = {"article": article, "events": events}
-    inputs = (article.path, *(e.path for e in events))
-    path = page_path("article", article.id) + "index.html"
-    return PageSpec(path, "article.html", article.title, lang, context, inputs)
-
-
-def _entity_page(tl: Timeline, kind: str, entity: Entity, lang: str) -> PageSpec:
-    ids = tl.events_of.get(f"{kind}:{entity.id}", ())
-    articles = tuple(a for a in tl.articles if entity.id in (a.actors if kind == "actor" else a.places))
-    context = {"kind": kind, "entity": entity, "events": tuple(tl.event_by_id[i] for i in ids), "articles": articles}
-    path = page_path(kind, entity.id) + "index.html"
-    return PageSpec(path, "entity.html", entity.name, lang, context, (entity.path,))
+    kept: frozenset[str] = frozenset()
+    """Pages whose inputs did not change: the previous output's file is still right."""
+    fingerprints: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Output path -> digest of everything the page was made from."""
 
 
 def in_era(event: Event, era: Era) -> bool:
@@ -222,8 +157,69 @@ def _absolute(config: SiteConfig, path: str) -> str:
     return root + path.removesuffix("index.html")
 
 
-def render_site(tl: Timeline, env: jinja2.Environment | None = None) -> tuple[RenderedSite, list[Diagnostic]]:
-    """Render every page; return the output map and every problem (template errors, collisions)."""
+def theme_digest(config: SiteConfig) -> str:
+    """Return a digest of every template and static file in the theme chain."""
+    digest = hashlib.sha256()
+    for folder in theme_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]) -> dict[str, str]:
+    """Return, for every page and for the extra outputs (key ``@extra``), a digest of its inputs."""
+    config = tl.config
+    shared = hashlib.sha256(
+        repr(
+            (
+                __version__,
+                config,
+                theme_digest(config),
+                tuple(tl.actors.values()),
+                tuple(tl.places.values()),
+                tuple(tl.tags.values()),
+                tuple(tl.event_by_id),
+                tuple(tl.article_by_id),
+                tl.assets,
+            )
+        ).encode("utf-8")
+    ).hexdigest()
+    everything = hashlib.sha256((shared + repr(sorted(digests.items()))).encode()).hexdigest()
+    ranges = repr([digests.get(e.path, "") for e in tl.events if e.span.end is not None])
+    out = {"@extra": everything}
+    for spec in specs:
+        if spec.inputs == ALL_INPUTS:
+            out[spec.path] = everything
+            continue
+        digest = hashlib.sha256(f"{shared}\0{spec.path}\0{spec.template}\0{spec.title}".encode())
+        for name in spec.inputs:
+            digest.update(f"\0{name}\0{ranges if name == RANGES else digests.get(name, '')}".encode())
+        out[spec.path] = digest.hexdigest()
+    return out
+
+
+def can_reuse(config: SiteConfig) -> bool:
+    """Return True if pages may be reused when their inputs are unchanged.
+
+    Not with a theme of the site's own: its templates may read anything in the timeline.
+    """
+    return all(d.resolve().is_relative_to(builtin_themes().resolve()) for d in theme_dirs(config))
+
+
+def render_site(
+    tl: Timeline,
+    env: jinja2.Environment | None = None,
+    *,
+    digests: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | None = None,
+    previous_dir: Path | None = None,
+) -> tuple[RenderedSite, list[Diagnostic]]:
+    """Render every page; return the output map and every problem (template errors, collisions).
+
+    With ``previous`` (the fingerprints of what ``previous_dir`` holds), a page whose inputs did
+    not change is not rendered again but kept from that folder.
+    """
     env = env or make_environment(tl.config)
     # Per-build values travel with each render call, never in env.globals, so one environment
     # (and its compiled templates) can serve many builds in `timeline serve`.
@@ -231,22 +227,40 @@ def render_site(tl: Timeline, env: jinja2.Environment | None = None) -> tuple[Re
     diags: list[Diagnostic] = []
     pages: dict[str, bytes] = {}
     origins: list[tuple[str, str]] = []
-    for spec in plan_pages(tl):
-        origins.append((spec.path, spec.inputs[0] if spec.inputs and spec.template != "timeline.html" else spec.path))
+    specs = plan_pages(tl)
+    prints = fingerprints(tl, specs, digests or {})
+    old = previous if previous is not None and previous_dir is not None and can_reuse(tl.config) else {}
+    kept: set[str] = set()
+
+    def reusable(path: str) -> bool:
+        return old.get(path) == prints.get(path) and previous_dir is not None and (previous_dir / path).is_file()
+
+    for spec in specs:
+        origins.append((spec.path, spec.inputs[0] if spec.inputs and spec.inputs != ALL_INPUTS else spec.path))
+        if reusable(spec.path):
+            kept.add(spec.path)
+            continue
         text = render_page(env, spec, tl.config, diags, shared)
         if text is not None:
             pages[spec.path] = text.encode("utf-8")
-    for produce in EXTRA_OUTPUTS:
-        for path, data in produce(tl).items():
-            pages[path] = data
-            origins.append((path, path))
+    extra = [path for path, value in old.items() if value == "@" + prints["@extra"]]
+    if extra and all(previous_dir is not None and (previous_dir / p).is_file() for p in extra):
+        kept.update(extra)
+        origins += [(path, path) for path in extra]
+        prints.update({path: "@" + prints["@extra"] for path in extra})
+    else:
+        for produce in EXTRA_OUTPUTS:
+            for path, data in produce(tl).items():
+                pages[path] = data
+                origins.append((path, path))
+                prints[path] = "@" + prints["@extra"]
     copies = _static_files(tl.config)
     origins += [(path, path) for path in copies]
     for rel in tl.assets:
         copies[rel] = tl.config.content_dir / rel
         origins.append((rel, f"content/{rel}"))
     _check_collisions(origins, diags)
-    return RenderedSite(pages, copies), diags
+    return RenderedSite(pages, copies, frozenset(kept), prints), diags
 
 
 def render_page(
