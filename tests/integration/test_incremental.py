@@ -1,0 +1,122 @@
+"""Incremental builds give exactly the bytes of a full build, over random edit sequences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline.build import build_site
+from timeline.session import BuildSession
+
+REPO = Path(__file__).resolve().parents[2]
+EVENTS = sorted(p.stem for p in (REPO / "content" / "events").glob("*.yaml"))
+ARTICLE = "content/articles/okezone-2020-10-23-putin-5000.md"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def edit(site: Path, kind: str, target: int, word: str) -> None:
+    """Apply one valid edit to the example site."""
+    event = site / "content" / "events" / f"{EVENTS[target % len(EVENTS)]}.yaml"
+    if kind == "title" and event.exists():
+        text = event.read_text(encoding="utf-8")
+        event.write_text(re.sub(r"(?m)^title: .*$", f"title: {word} edited", text, count=1), encoding="utf-8")
+    elif kind == "date" and event.exists():
+        text = event.read_text(encoding="utf-8")
+        day = 1 + target % 28
+        text = re.sub(r"(?m)^date: .*$", f"date: 2020-10-{day:02d}", text, count=1)
+        event.write_text(re.sub(r"(?m)^end: .*\n", "", text), encoding="utf-8")
+    elif kind == "publisher":
+        article = site / ARTICLE
+        text = article.read_text(encoding="utf-8")
+        article.write_text(re.sub(r"(?m)^publisher: .*$", f"publisher: {word} News", text, count=1), encoding="utf-8")
+    elif kind == "actor":
+        actors = site / "content" / "actors.yaml"
+        text = actors.read_text(encoding="utf-8")
+        actors.write_text(text.replace("name: Vladimir Putin", f"name: Vladimir Putin {word}", 1), encoding="utf-8")
+    elif kind == "new":
+        (site / "content" / "events" / f"new-{word.lower()}.yaml").write_text(
+            f"title: New {word}\ndate: 2020-10-{1 + target % 28:02d}\nactors: [armenia]\ntags: [{word.lower()}]\n"
+            f"related: [{EVENTS[target % len(EVENTS)]}]\n"
+            f"summary: See [the talks](event:washington-talks-scheduled).\n"
+            f"sources:\n  - article: okezone-2020-10-23-putin-5000\n",
+            encoding="utf-8",
+        )
+    elif kind == "remove":
+        for path in sorted((site / "content" / "events").glob("new-*.yaml"))[:1]:
+            path.unlink()
+    elif kind == "site":
+        config = site / "site.yaml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(re.sub(r"(?m)^title: .*$", f'title: "Timeline {word}"', text, count=1), encoding="utf-8")
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["title", "date", "publisher", "actor", "new", "remove", "site"]),
+        st.integers(min_value=0, max_value=50),
+        st.sampled_from(["Alpha", "Beta", "Gamma", "Delta"]),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_incremental_equals_full_build(tmp_path: Path, edits: list[tuple[str, int, str]]) -> None:
+    work = Path(tmp_path) / f"run-{abs(hash(tuple(edits)))}"
+    site = work / "site"
+    site.mkdir(parents=True)
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    session = BuildSession()
+    incremental, full = work / "incremental", work / "full"
+    assert not build_site(site, incremental, session=session).failed()
+    for kind, target, word in edits:
+        edit(site, kind, target, word)
+        result = build_site(site, incremental, session=session)
+        assert not result.failed(), [d.format() for d in result.diagnostics]
+        shutil.rmtree(full, ignore_errors=True)
+        assert not build_site(site, full).failed()
+        assert tree(incremental) == tree(full), (kind, target, word)
+    shutil.rmtree(work)
+
+
+def test_a_no_change_rebuild_renders_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    session = BuildSession()
+    first = build_site(site, tmp_path / "out", session=session)
+    assert first.site is not None and first.site.pages
+    again = build_site(site, tmp_path / "out", session=session)
+    assert again.site is not None
+    assert dict(again.site.pages) == {}
+    assert len(again.site.kept) == len(first.site.pages)
+    (site / "content/events/ceasefire-1994.yaml").write_text(
+        (site / "content/events/ceasefire-1994.yaml").read_text(encoding="utf-8").replace("title:", "title: New", 1),
+        encoding="utf-8",
+    )
+    edited = build_site(site, tmp_path / "out", session=session)
+    assert edited.site is not None
+    rendered = {p for p in edited.site.pages if p.endswith(".html")}
+    assert "events/ceasefire-1994/index.html" in rendered
+    assert "index.html" in rendered
+    # Pages that show nothing of the 1994 ceasefire are kept as they were.
+    assert "events/washington-talks-scheduled/index.html" not in rendered
+    assert "actors/mike-pompeo/index.html" not in rendered
+    html_pages = {p for p in first.site.pages if p.endswith(".html")}
+    assert len(rendered) < len(html_pages) / 2
