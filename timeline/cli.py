@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="override base_url (also TIMELINE_BASE_URL)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("--no-cache", action="store_true", help="ignore and do not write .timeline-cache/")
 
     check = commands.add_parser("check", help="run the whole pipeline and report problems; write nothing")
     check.add_argument("site", nargs="?", default=".", type=Path)
@@ -102,7 +103,15 @@ def _summary(result: BuildResult, err: TextIO) -> None:
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Build the site; exit 1 when it has errors (or warnings with --strict)."""
-    result = build_site(args.site, args.output, base_url=_base_url(args), strict=args.strict)
+    from timeline.session import load_session, save_session
+
+    session, cache = None, None
+    if not args.no_cache:
+        session, cache, problems = load_session(args.site)
+        _report(problems, err)
+    result = build_site(args.site, args.output, base_url=_base_url(args), strict=args.strict, session=session)
+    if session is not None and cache is not None and not result.failed(strict=args.strict):
+        _report(save_session(session, cache), err)
     _report(result.diagnostics, err)
     _summary(result, err)
     if result.failed(strict=args.strict):

@@ -7,6 +7,7 @@ a fresh build: every reuse is keyed by the full input of the step it skips (see 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from timeline.memo import Memo
 from timeline.reader import RecordMemo
 from timeline.render import make_environment, theme_dirs
 
-SESSION_KEY = "session"
+# The whole session is one entry: one read at start-up beats thousands of small files.
+SESSION_KEY = hashlib.sha256(b"timeline build session").hexdigest()
 
 
 class EnvironmentCache:
@@ -70,7 +72,8 @@ def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]
 
 
 def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
-    """Write the session into the build cache; return any warning."""
+    """Write the session into the build cache; return any new warning."""
+    before = len(cache.diagnostics)
     if cache.enabled:
         state: dict[str, Any] = {
             "records": session.records.entries,
@@ -79,4 +82,4 @@ def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
         }
         cache.put(SESSION_KEY, state)
         cache.sweep()
-    return list(cache.diagnostics)
+    return cache.diagnostics[before:]
