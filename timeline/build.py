@@ -6,6 +6,7 @@ import dataclasses
 import os
 import secrets
 import shutil
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from timeline.config import SiteConfig, load_config
@@ -59,6 +60,7 @@ def run_pipeline(config: SiteConfig, session: BuildSession | None = None) -> Bui
         digests=dict(content.digests),
         previous=session.outputs.get(str(out)) if session else None,
         previous_dir=out,
+        cards=session.cards if session else None,
     )
     diags += render_diags
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
@@ -87,9 +89,14 @@ def build_site(
     result = run_pipeline(config, session)
     if not result.failed(strict=strict):
         assert result.site is not None
-        write_tree(result.site, config.output)
+        out = config.output.resolve()
+        previous = session.outputs.get(str(out)) if session is not None else None
+        if previous is not None and (out / MARKER).is_file():
+            update_tree(result.site, out, previous)
+        else:
+            write_tree(result.site, out)
         if session is not None:
-            session.outputs[str(config.output.resolve())] = dict(result.site.fingerprints)
+            session.outputs[str(out)] = dict(result.site.fingerprints)
     if session is not None:
         session.finish()
     return result
@@ -150,6 +157,44 @@ def write_tree(site: RenderedSite, out_dir: Path) -> None:
             os.replace(retired, out_dir)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def update_tree(site: RenderedSite, out_dir: Path, previous: Mapping[str, str]) -> None:
+    """Bring an output folder that holds ``previous`` up to date, touching only what changed.
+
+    Used for warm builds (``serve``, the build cache), where a whole staging copy would cost more
+    than the change: each changed file is replaced atomically, and files that are no longer part
+    of the site are removed. Nothing is written before the whole site has rendered.
+    """
+    for rel, data in sorted(site.pages.items()):
+        target = _target(out_dir, rel)
+        if not (target.is_file() and not target.is_symlink() and target.read_bytes() == data):
+            _replace_file(target, data)
+    for rel, source in sorted(site.copies.items()):
+        target = _target(out_dir, rel)
+        data = source.read_bytes()
+        if not (target.is_file() and not target.is_symlink() and target.read_bytes() == data):
+            _replace_file(target, data)
+    current = {*site.pages, *site.kept, *site.copies}
+    for rel in sorted(set(previous) - current):
+        if rel.startswith("@"):
+            continue
+        target = _target(out_dir, rel)
+        target.unlink(missing_ok=True)
+        for folder in target.parents:
+            if folder == out_dir or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -300,10 +300,24 @@ def _ics_time(name: str, date: EDate, config: SiteConfig) -> str:
     return f"{name};TZID={zone}:{wall}"
 
 
-def _vtimezone(name: str, years: set[int]) -> list[str]:
-    """Return a VTIMEZONE with the zone's offsets and transitions in the given years, from tzdata."""
-    zone = zoneinfo.ZoneInfo(name)
+def _vtimezone(name: str, years: set[int], known: dict[tuple[str, int], list[str]] | None = None) -> list[str]:
+    """Return a VTIMEZONE with the zone's offsets and transitions in the given years, from tzdata.
+
+    ``known`` keeps each (zone, year)'s observances between the calendars of one build.
+    """
+    known = {} if known is None else known
     lines = ["BEGIN:VTIMEZONE", f"TZID:{name}"]
+    for year in sorted(years):
+        if (name, year) not in known:
+            known[name, year] = _observances(name, year)
+        lines += known[name, year]
+    return [*lines, "END:VTIMEZONE"]
+
+
+def _observances(name: str, year: int) -> list[str]:
+    """Return the STANDARD/DAYLIGHT observances of zone ``name`` in ``year``."""
+    zone = zoneinfo.ZoneInfo(name)
+    lines: list[str] = []
 
     def offset(moment: dt.datetime) -> dt.timedelta:
         return moment.astimezone(zone).utcoffset() or dt.timedelta()
@@ -319,20 +333,19 @@ def _vtimezone(name: str, years: set[int]) -> list[str]:
         return [f"BEGIN:{kind}", f"DTSTART:{wall}", f"TZOFFSETFROM:{text(before)}", f"TZOFFSETTO:{text(after)}",
                 f"END:{kind}"]  # fmt: skip
 
-    for year in sorted(years):
-        moment = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-        lines += observance(moment, offset(moment), offset(moment))
-        end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if year < 9999 else moment
-        while moment < end:
-            step = moment + dt.timedelta(days=1)
-            if offset(step) != offset(moment):
-                low, high = moment, step
-                while high - low > dt.timedelta(minutes=1):  # the change falls inside (low, high]
-                    middle = low + (high - low) / 2
-                    low, high = (low, middle) if offset(middle) != offset(low) else (middle, high)
-                lines += observance(high, offset(low), offset(high))
-            moment = step
-    return [*lines, "END:VTIMEZONE"]
+    moment = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    lines += observance(moment, offset(moment), offset(moment))
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if year < 9999 else moment
+    while moment < end:
+        step = moment + dt.timedelta(days=1)
+        if offset(step) != offset(moment):
+            low, high = moment, step
+            while high - low > dt.timedelta(minutes=1):  # the change falls inside (low, high]
+                middle = low + (high - low) / 2
+                low, high = (low, middle) if offset(middle) != offset(low) else (middle, high)
+            lines += observance(high, offset(low), offset(high))
+        moment = step
+    return lines
 
 
 def _vevent(tl: Timeline, event: Event) -> list[str] | None:
@@ -368,41 +381,45 @@ def _vevent(tl: Timeline, event: Event) -> list[str] | None:
     return [*lines, "END:VEVENT"]
 
 
-def calendar(
-    tl: Timeline, events: Iterable[Event], name: str, vevents: dict[str, list[str] | None] | None = None
-) -> bytes:
-    """Return an iCalendar file of the events dated to a day or a time of day.
+class CalendarParts:
+    """Each event's folded VEVENT and each zone-year's observances, shared by one build's calendars."""
 
-    ``vevents`` keeps each event's lines between the calendars of one build (site, actors, places).
-    """
-    vevents = {} if vevents is None else vevents
+    def __init__(self) -> None:
+        self.vevents: dict[str, str | None] = {}
+        self.zones: dict[tuple[str, int], list[str]] = {}
+
+
+def calendar(tl: Timeline, events: Iterable[Event], name: str, parts: CalendarParts | None = None) -> bytes:
+    """Return an iCalendar file of the events dated to a day or a time of day."""
+    parts = parts or CalendarParts()
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//timeline//timeline//EN", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", f"NAME:{ics_text(name)}", f"X-WR-CALNAME:{ics_text(name)}"]  # fmt: skip
     zones: dict[str, set[int]] = {}
     body: list[str] = []
     for event in events:
-        if event.id not in vevents:
-            vevents[event.id] = _vevent(tl, event)
-        vevent = vevents[event.id]
+        if event.id not in parts.vevents:
+            lines = _vevent(tl, event)
+            parts.vevents[event.id] = None if lines is None else "".join(_fold(line) + "\r\n" for line in lines)
+        vevent = parts.vevents[event.id]
         if vevent is None:
             continue
-        body += vevent
+        body.append(vevent)
         for date in (event.span.start, event.span.end):
             if date is not None and date.hour is not None and _zone_of(date, tl.config) != "Z":
                 zones.setdefault(_zone_of(date, tl.config), set()).add(date.year)
     for zone in sorted(zones):
-        head += _vtimezone(zone, zones[zone])
-    lines = [*head, *body, "END:VCALENDAR"]
-    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+        head += _vtimezone(zone, zones[zone], parts.zones)
+    text = "".join(_fold(line) + "\r\n" for line in head) + "".join(body) + "END:VCALENDAR\r\n"
+    return text.encode("utf-8")
 
 
 def render_feeds(tl: Timeline) -> dict[str, bytes]:
     """Return the feed files of the site, by output path."""
-    vevents: dict[str, list[str] | None] = {}
+    parts = CalendarParts()
     files = {
         "feed.xml": events_feed(tl),
         "articles.xml": articles_feed(tl),
-        "events.ics": calendar(tl, tl.events, tl.config.title, vevents),
+        "events.ics": calendar(tl, tl.events, tl.config.title, parts),
         "robots.txt": robots(tl),
     }
     # A sitemap must list absolute URLs; without a host in base_url there is none to write.
@@ -412,5 +429,5 @@ def render_feeds(tl: Timeline) -> dict[str, bytes]:
         for key, entity in table.items():
             events = [tl.event_by_id[i] for i in tl.events_of.get(f"{kind}:{key}", ())]
             title = f"{tl.config.title}: {entity.name}"
-            files[page_path(kind, key) + "events.ics"] = calendar(tl, events, title, vevents)
+            files[page_path(kind, key) + "events.ics"] = calendar(tl, events, title, parts)
     return files

@@ -24,7 +24,8 @@ from timeline.index import page_path
 from timeline.jsonld import Ranges, page_data
 from timeline.model import Event, Timeline
 from timeline.opendata import render_open_data
-from timeline.pages import ALL_INPUTS, RANGES, PageSpec, plan_pages
+from timeline.memo import Memo
+from timeline.pages import ALL_INPUTS, RANGES, PageSpec, card_inputs, plan_pages
 from timeline.search import render_search_index
 
 # Machine-readable files rendered from the whole timeline, beside the HTML pages.
@@ -108,7 +109,17 @@ def era_classes(event: Event, eras: tuple[Era, ...]) -> str:
     return " ".join(f"in-era era-{n % 4}" for n, era in enumerate(eras) if in_era(event, era))
 
 
-def _globals(tl: Timeline, env: jinja2.Environment) -> dict[str, Any]:
+CardMemo = Memo[str, str]
+"""Digest of a card's inputs (the event, the articles it cites, the site) -> the card's HTML."""
+
+
+def _globals(
+    tl: Timeline,
+    env: jinja2.Environment,
+    memo: CardMemo | None = None,
+    digests: Mapping[str, str] | None = None,
+    site_digest: str = "",
+) -> dict[str, Any]:
     config = tl.config
     base = config.base_path
     cards: dict[tuple[str, int, bool], Markup] = {}
@@ -130,11 +141,23 @@ def _globals(tl: Timeline, env: jinja2.Environment) -> dict[str, Any]:
         # An event's card appears on many pages (timeline, actors, places, tags, related):
         # render it once per build. It depends on nothing of the page it is shown on.
         key = (event.id, level, eras)
-        if key not in cards:
-            classes = era_classes(event, config.eras) if eras else ""
-            context = {**shared, "event": event, "level": level, "era_class": classes}
-            text = env.get_template("_card.html").render(context, page=card_page, t=Translator(config.language))
-            cards[key] = Markup(text.rstrip("\n"))
+        if key in cards:
+            return cards[key]
+        stored = None
+        if memo is not None and digests is not None:
+            # Across builds (serve, the build cache) a card is kept while its inputs are unchanged.
+            inputs = [f"{path}={digests.get(path, '')}" for path in card_inputs(tl, (event,))]
+            stored = hashlib.sha256(repr((site_digest, key, inputs)).encode()).hexdigest()
+            text = memo.get(stored)
+            if text is not None:
+                cards[key] = Markup(text)
+                return cards[key]
+        classes = era_classes(event, config.eras) if eras else ""
+        context = {**shared, "event": event, "level": level, "era_class": classes}
+        text = env.get_template("_card.html").render(context, page=card_page, t=Translator(config.language))
+        cards[key] = Markup(text.rstrip("\n"))
+        if memo is not None and stored is not None:
+            memo.put(stored, str(cards[key]))
         return cards[key]
 
     shared = {
@@ -187,7 +210,7 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]
     ).hexdigest()
     everything = hashlib.sha256((shared + repr(sorted(digests.items()))).encode()).hexdigest()
     ranges = repr([digests.get(e.path, "") for e in tl.events if e.span.end is not None])
-    out = {"@extra": everything}
+    out = {"@extra": everything, "@site": shared}
     for spec in specs:
         if spec.inputs == ALL_INPUTS:
             out[spec.path] = everything
@@ -214,6 +237,7 @@ def render_site(
     digests: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
     previous_dir: Path | None = None,
+    cards: CardMemo | None = None,
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Render every page; return the output map and every problem (template errors, collisions).
 
@@ -223,13 +247,15 @@ def render_site(
     env = env or make_environment(tl.config)
     # Per-build values travel with each render call, never in env.globals, so one environment
     # (and its compiled templates) can serve many builds in `timeline serve`.
-    shared = _globals(tl, env)
     diags: list[Diagnostic] = []
     pages: dict[str, bytes] = {}
     origins: list[tuple[str, str]] = []
     specs = plan_pages(tl)
     prints = fingerprints(tl, specs, digests or {})
-    old = previous if previous is not None and previous_dir is not None and can_reuse(tl.config) else {}
+    site_digest = prints.pop("@site")
+    reuse = can_reuse(tl.config)
+    shared = _globals(tl, env, cards if reuse else None, digests, site_digest)
+    old = previous if previous is not None and previous_dir is not None and reuse else {}
     kept: set[str] = set()
 
     def reusable(path: str) -> bool:
@@ -259,6 +285,8 @@ def render_site(
     for rel in tl.assets:
         copies[rel] = tl.config.content_dir / rel
         origins.append((rel, f"content/{rel}"))
+    # Copied files are listed too, so that a later warm build knows to remove one that went away.
+    prints.update({rel: "@copy" for rel in copies})
     _check_collisions(origins, diags)
     return RenderedSite(pages, copies, frozenset(kept), prints), diags
 

@@ -19,7 +19,7 @@ from timeline.errors import Diagnostic
 from timeline.index import MarkdownMemo
 from timeline.memo import Memo
 from timeline.reader import RecordMemo
-from timeline.render import make_environment, theme_dirs
+from timeline.render import CardMemo, make_environment, theme_dirs
 
 # The whole session is one entry: one read at start-up beats thousands of small files.
 SESSION_KEY = hashlib.sha256(b"timeline build session").hexdigest()
@@ -48,6 +48,7 @@ class BuildSession:
         self.environments = EnvironmentCache()
         self.records: RecordMemo = Memo()
         self.markdown: MarkdownMemo = Memo()
+        self.cards: CardMemo = Memo()
         self.outputs: dict[str, dict[str, str]] = {}
         """Output folder -> fingerprint of every file in it, as the last build wrote it."""
 
@@ -55,6 +56,7 @@ class BuildSession:
         """Drop what the last build did not use, so the session does not grow without end."""
         self.records.prune()
         self.markdown.prune()
+        self.cards.prune()
 
 
 def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]]:
@@ -63,11 +65,12 @@ def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]
     session = BuildSession()
     state = cache.get(SESSION_KEY) if cache.enabled else None
     if isinstance(state, dict):
-        records, markdown, outputs = state.get("records"), state.get("markdown"), state.get("outputs")
-        if isinstance(records, dict) and isinstance(markdown, dict) and isinstance(outputs, dict):
-            session.records = Memo(records)
-            session.markdown = Memo(markdown)
-            session.outputs = outputs
+        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs")]
+        if all(isinstance(part, dict) for part in parts):
+            session.records = Memo(parts[0])
+            session.markdown = Memo(parts[1])
+            session.cards = Memo(parts[2])
+            session.outputs = parts[3]
     return session, cache, list(cache.diagnostics)
 
 
@@ -78,6 +81,7 @@ def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
         state: dict[str, Any] = {
             "records": session.records.entries,
             "markdown": session.markdown.entries,
+            "cards": session.cards.entries,
             "outputs": session.outputs,
         }
         cache.put(SESSION_KEY, state)
