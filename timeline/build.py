@@ -61,6 +61,7 @@ def run_pipeline(config: SiteConfig, session: BuildSession | None = None) -> Bui
         previous=session.outputs.get(str(out)) if session else None,
         previous_dir=out,
         cards=session.cards if session else None,
+        fragments=session.fragments if session else None,
     )
     diags += render_diags
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)

@@ -21,6 +21,7 @@ from timeline.config import SiteConfig
 from timeline.dates import EDate
 from timeline.i18n import Translator
 from timeline.index import page_path
+from timeline.memo import Fragments
 from timeline.model import Article, Event, Timeline
 from timeline.pages import plan_pages
 
@@ -413,7 +414,7 @@ def calendar(tl: Timeline, events: Iterable[Event], name: str, parts: CalendarPa
     return text.encode("utf-8")
 
 
-def render_feeds(tl: Timeline) -> dict[str, bytes]:
+def render_feeds(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
     """Return the feed files of the site, by output path."""
     parts = CalendarParts()
     files = {

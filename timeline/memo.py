@@ -7,8 +7,8 @@ is checked against anything else the step looked at before it is used.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -43,3 +43,33 @@ class Memo(Generic[K, V]):
         self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         self.used = set()
         self.hits = self.misses = 0
+
+
+T = TypeVar("T")
+
+
+class Fragments:
+    """Per-record pieces of whole-site files (an event's JSON object, its VEVENT, its Atom entry).
+
+    A piece is made again only when its record's digest changed; ``digests`` maps a record key
+    (``event:<id>``, ``article:<id>``) to a digest of everything that record's pieces may show:
+    its own file, the files of the articles an event cites, and the site (config, theme, ids,
+    actors, places, tags). Without a memo every piece is simply made.
+    """
+
+    def __init__(self, memo: Memo[str, Any] | None = None, digests: Mapping[str, str] | None = None) -> None:
+        self.memo = memo
+        self.digests = digests or {}
+
+    def get(self, kind: str, record: str, make: Callable[[], T]) -> T:
+        """Return the piece ``kind`` (a name of the caller's choosing) of ``record``, made at most once."""
+        digest = self.digests.get(record)
+        if self.memo is None or digest is None:
+            return make()
+        key = f"{kind}\0{record}\0{digest}"
+        found = self.memo.get(key)
+        if found is None:
+            found = (make(),)  # boxed, so that a piece that is None is remembered too
+            self.memo.put(key, found)
+        value: T = found[0]
+        return value

@@ -20,6 +20,7 @@ from timeline.dates import EDate
 from timeline.feeds import absolute_links, html_text, site_url
 from timeline.i18n import Translator
 from timeline.index import page_path
+from timeline.memo import Fragments
 from timeline.model import Article, Entity, Event, Image, Source, Timeline
 
 SCHEMA = "timeline-events/1"
@@ -346,7 +347,7 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_open_data(tl: Timeline) -> dict[str, bytes]:
+def render_open_data(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
     """Return the open-data files of the site, by output path."""
     return {
         "events.json": _json(events_document(tl)),

@@ -28,6 +28,39 @@ class PageSpec:
     """
 
 
+SPLIT_AT = 300
+"""A timeline of more events than this is split into pages by decade (and a crowded decade by year)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Part:
+    """One page of a split timeline: the events that start in a decade or a year."""
+
+    key: str
+    """``1990s`` or ``1994``; the page is ``timeline/<key>/``."""
+    label: str
+    events: tuple[Event, ...]
+
+
+def split_timeline(events: tuple[Event, ...], limit: int = SPLIT_AT) -> tuple[Part, ...]:
+    """Return the parts of a long timeline (none when it fits on one page), in date order."""
+    if len(events) <= limit:
+        return ()
+    decades: dict[int, list[Event]] = {}
+    for event in events:
+        decades.setdefault(event.span.start.year // 10 * 10, []).append(event)
+    parts: list[Part] = []
+    for decade, members in decades.items():
+        if len(members) <= limit:
+            parts.append(Part(f"{decade}s", f"{decade}s" if decade >= 0 else f"{-decade}s BCE", tuple(members)))
+            continue
+        years: dict[int, list[Event]] = {}
+        for event in members:
+            years.setdefault(event.span.start.year, []).append(event)
+        parts += [Part(str(year), str(year), tuple(group)) for year, group in years.items()]
+    return tuple(parts)
+
+
 ALL_INPUTS = ("*",)
 """The inputs of a page that shows something of every event or article."""
 RANGES = "@ranges"
@@ -50,8 +83,9 @@ def plan_pages(tl: Timeline) -> list[PageSpec]:
     everything = ALL_INPUTS
     actors = {"kind": "actor", "items": tl.actors}
     places = {"kind": "place", "items": tl.places}
+    parts = split_timeline(tl.events)
     specs = [
-        PageSpec("index.html", "timeline.html", tl.config.title, lang, {}, everything),
+        PageSpec("index.html", "timeline.html", tl.config.title, lang, {"parts": parts} if parts else {}, everything),
         PageSpec("404.html", "404.html", t("not_found"), lang, {}, everything),
         PageSpec("sources/index.html", "sources.html", t("sources"), lang, {}, everything),
         PageSpec("articles/index.html", "articles.html", t("articles"), lang, {}, everything),
@@ -59,6 +93,10 @@ def plan_pages(tl: Timeline) -> list[PageSpec]:
         PageSpec("places/index.html", "entities.html", t("places"), lang, places, everything),
         PageSpec("tags/index.html", "tags.html", t("tags"), lang, {}, everything),
     ]
+    for n, part in enumerate(parts):
+        context = {"parts": parts, "part": part, "events": part.events, "part_index": n}
+        title = f"{tl.config.title}: {part.label}"
+        specs.append(PageSpec(f"timeline/{part.key}/index.html", "timeline.html", title, lang, context, everything))
     for index, event in enumerate(tl.events):
         before = tl.events[index - 1] if index > 0 else None
         after = tl.events[index + 1] if index + 1 < len(tl.events) else None

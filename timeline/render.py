@@ -22,9 +22,9 @@ from timeline.i18n import Translator
 from timeline.ignore import is_ignored
 from timeline.index import page_path
 from timeline.jsonld import Ranges, page_data
+from timeline.memo import Fragments, Memo
 from timeline.model import Event, Timeline
 from timeline.opendata import render_open_data
-from timeline.memo import Memo
 from timeline.pages import ALL_INPUTS, RANGES, PageSpec, card_inputs, plan_pages
 from timeline.search import render_search_index
 
@@ -222,6 +222,19 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]
     return out
 
 
+def record_digests(tl: Timeline, digests: Mapping[str, str], site_digest: str) -> dict[str, str]:
+    """Return ``event:<id>`` / ``article:<id>`` -> digest of all a record's pieces may show."""
+    out: dict[str, str] = {}
+    for event in tl.events:
+        inputs = [f"{path}={digests.get(path, '')}" for path in card_inputs(tl, (event,))]
+        out[f"event:{event.id}"] = hashlib.sha256(repr((site_digest, inputs)).encode()).hexdigest()
+    for article in tl.articles:
+        events = [f"{e}={digests.get(tl.event_by_id[e].path, '')}" for e in tl.events_of_article.get(article.id, ())]
+        own = digests.get(article.path, "")
+        out[f"article:{article.id}"] = hashlib.sha256(repr((site_digest, own, events)).encode()).hexdigest()
+    return out
+
+
 def can_reuse(config: SiteConfig) -> bool:
     """Return True if pages may be reused when their inputs are unchanged.
 
@@ -238,6 +251,7 @@ def render_site(
     previous: Mapping[str, str] | None = None,
     previous_dir: Path | None = None,
     cards: CardMemo | None = None,
+    fragments: Memo[str, Any] | None = None,
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Render every page; return the output map and every problem (template errors, collisions).
 
@@ -275,8 +289,9 @@ def render_site(
         origins += [(path, path) for path in extra]
         prints.update({path: "@" + prints["@extra"] for path in extra})
     else:
+        pieces = Fragments(fragments, record_digests(tl, digests or {}, site_digest)) if reuse else Fragments()
         for produce in EXTRA_OUTPUTS:
-            for path, data in produce(tl).items():
+            for path, data in produce(tl, pieces).items():
                 pages[path] = data
                 origins.append((path, path))
                 prints[path] = "@" + prints["@extra"]

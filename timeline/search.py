@@ -8,6 +8,7 @@ import json
 import re
 
 from timeline.index import page_path
+from timeline.memo import Fragments
 from timeline.model import Timeline
 
 SEARCH_FILE = "search.json"
@@ -64,7 +65,7 @@ def search_records(tl: Timeline) -> list[dict[str, object]]:
     return records
 
 
-def render_search_index(tl: Timeline) -> dict[str, bytes]:
+def render_search_index(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
     """Return the search index file, by output path: sorted keys, no whitespace, UTF-8."""
     data = {"events": search_records(tl), "language": tl.config.language, "version": 1}
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

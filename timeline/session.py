@@ -49,6 +49,7 @@ class BuildSession:
         self.records: RecordMemo = Memo()
         self.markdown: MarkdownMemo = Memo()
         self.cards: CardMemo = Memo()
+        self.fragments: Memo[str, Any] = Memo()
         self.outputs: dict[str, dict[str, str]] = {}
         """Output folder -> fingerprint of every file in it, as the last build wrote it."""
 
@@ -57,6 +58,7 @@ class BuildSession:
         self.records.prune()
         self.markdown.prune()
         self.cards.prune()
+        self.fragments.prune()
 
 
 def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]]:
@@ -65,12 +67,13 @@ def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]
     session = BuildSession()
     state = cache.get(SESSION_KEY) if cache.enabled else None
     if isinstance(state, dict):
-        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs")]
+        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "fragments", "outputs")]
         if all(isinstance(part, dict) for part in parts):
             session.records = Memo(parts[0])
             session.markdown = Memo(parts[1])
             session.cards = Memo(parts[2])
-            session.outputs = parts[3]
+            session.fragments = Memo(parts[3])
+            session.outputs = parts[4]
     return session, cache, list(cache.diagnostics)
 
 
@@ -82,6 +85,7 @@ def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
             "records": session.records.entries,
             "markdown": session.markdown.entries,
             "cards": session.cards.entries,
+            "fragments": session.fragments.entries,
             "outputs": session.outputs,
         }
         cache.put(SESSION_KEY, state)

@@ -1,0 +1,58 @@
+"""Page planning: which pages exist, what they depend on, and how a long timeline is split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import SiteFactory
+from tests.integration.sitecrawl import broken_links, pages
+from timeline.build import build_site
+from timeline.dates import DateSpan, EDate
+from timeline.model import Event
+from timeline.pages import split_timeline
+
+
+def event(n: int, year: int) -> Event:
+    return Event(id=f"e{n}", path=f"content/events/e{n}.yaml", title=f"E{n}", span=DateSpan(EDate(year)))
+
+
+def test_short_timelines_are_not_split() -> None:
+    assert split_timeline(tuple(event(n, 1990) for n in range(10)), limit=10) == ()
+
+
+def test_split_by_decade_then_crowded_decade_by_year() -> None:
+    events = (
+        *(event(n, 1988) for n in range(3)),
+        *(event(n, 1994 + n % 2) for n in range(3, 9)),
+        event(9, -15),
+    )
+    ordered = tuple(sorted(events, key=lambda e: (e.span.sort_key(), e.id)))
+    parts = split_timeline(ordered, limit=4)
+    assert [p.key for p in parts] == ["-20s", "1980s", "1994", "1995"]
+    assert parts[0].label == "20s BCE"
+    assert sum(len(p.events) for p in parts) == len(events)
+
+
+def test_long_timeline_gets_part_pages_linked_from_the_overview(make_site: SiteFactory, tmp_path: Path) -> None:
+    files = {
+        f"content/events/e{n:03d}.yaml": (
+            f"title: Event {n}\ndate: {1960 + n // 8}-{1 + n % 12:02d}\n"
+            "sources:\n  - title: A report\n    url: https://example.org/r\n"
+        )
+        for n in range(320)
+    }
+    site = make_site(files)
+    out = tmp_path / "out"
+    result = build_site(site, out)
+    assert not result.failed(), [d.format() for d in result.diagnostics]
+    parsed = pages(out)
+    overview = parsed["index.html"]
+    links = overview.xpath("//nav[contains(@class,'timeline-parts')]//a/@href")
+    assert links == [f"/repo/timeline/{d}s/" for d in (1960, 1970, 1980, 1990)]
+    listed: list[str] = []
+    for href in links:
+        part = parsed[href.removeprefix("/repo/") + "index.html"]
+        listed += part.xpath("//div[@id='events']//article[contains(@class,'event')]/@id")
+    assert sorted(listed) == sorted(f"event-e{n:03d}" for n in range(320))
+    assert not overview.xpath("//div[@id='events']//article")
+    assert broken_links(out, "/repo/") == []
