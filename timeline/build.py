@@ -37,7 +37,7 @@ class BuildResult:
         return self.site is None or has_errors(self.diagnostics, strict=strict)
 
 
-def run_pipeline(config: SiteConfig, session: BuildSession | None = None) -> BuildResult:
+def run_pipeline(config: SiteConfig, session: BuildSession | None = None, *, workers: int = 1) -> BuildResult:
     """Read, index and render the site in memory; never write.
 
     With a ``session``, unchanged files are not parsed again, unchanged Markdown is not rendered
@@ -62,6 +62,7 @@ def run_pipeline(config: SiteConfig, session: BuildSession | None = None) -> Bui
         previous_dir=out,
         cards=session.cards if session else None,
         fragments=session.fragments if session else None,
+        workers=workers,
     )
     diags += render_diags
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
@@ -79,6 +80,7 @@ def build_site(
     base_url: str | None = None,
     strict: bool = False,
     session: BuildSession | None = None,
+    workers: int = 1,
 ) -> BuildResult:
     """Build the site into ``out_dir`` (default: the configured output); write only on success.
 
@@ -87,7 +89,7 @@ def build_site(
     """
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
-    result = run_pipeline(config, session)
+    result = run_pipeline(config, session, workers=workers)
     if not result.failed(strict=strict):
         assert result.site is not None
         out = config.output.resolve()

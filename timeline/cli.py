@@ -109,7 +109,11 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.no_cache:
         session, cache, problems = load_session(args.site)
         _report(problems, err)
-    result = build_site(args.site, args.output, base_url=_base_url(args), strict=args.strict, session=session)
+    # `timeline build` runs no other threads, so it may fork render workers (serve never does).
+    workers = os.cpu_count() or 1
+    result = build_site(
+        args.site, args.output, base_url=_base_url(args), strict=args.strict, session=session, workers=workers
+    )
     if session is not None and cache is not None and not result.failed(strict=args.strict):
         _report(save_session(session, cache), err)
     _report(result.diagnostics, err)

@@ -27,6 +27,10 @@ from timeline.model import Event, Timeline
 from timeline.opendata import render_open_data
 from timeline.pages import ALL_INPUTS, RANGES, PageSpec, card_inputs, plan_pages
 from timeline.search import render_search_index
+from timeline.workers import map_forked
+
+PARALLEL_FROM = 400
+"""Fewest pages to render before forking workers is worth it."""
 
 # Machine-readable files rendered from the whole timeline, beside the HTML pages.
 EXTRA_OUTPUTS = (render_feeds, render_open_data, render_search_index)
@@ -252,11 +256,13 @@ def render_site(
     previous_dir: Path | None = None,
     cards: CardMemo | None = None,
     fragments: Memo[str, Any] | None = None,
+    workers: int = 1,
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Render every page; return the output map and every problem (template errors, collisions).
 
     With ``previous`` (the fingerprints of what ``previous_dir`` holds), a page whose inputs did
-    not change is not rendered again but kept from that folder.
+    not change is not rendered again but kept from that folder. ``workers`` > 1 renders pages in
+    that many forked processes (only from a process without other threads).
     """
     env = env or make_environment(tl.config)
     # Per-build values travel with each render call, never in env.globals, so one environment
@@ -275,14 +281,25 @@ def render_site(
     def reusable(path: str) -> bool:
         return old.get(path) == prints.get(path) and previous_dir is not None and (previous_dir / path).is_file()
 
+    todo: list[PageSpec] = []
     for spec in specs:
         origins.append((spec.path, spec.inputs[0] if spec.inputs and spec.inputs != ALL_INPUTS else spec.path))
         if reusable(spec.path):
             kept.add(spec.path)
-            continue
-        text = render_page(env, spec, tl.config, diags, shared)
-        if text is not None:
-            pages[spec.path] = text.encode("utf-8")
+        else:
+            todo.append(spec)
+
+    def render_one(spec: PageSpec) -> tuple[bytes | None, list[Diagnostic]]:
+        found: list[Diagnostic] = []
+        text = render_page(env, spec, tl.config, found, shared)
+        return (None if text is None else text.encode("utf-8")), found
+
+    # Forking pays off only for many pages; a few pages render faster than a child starts.
+    results = map_forked(render_one, todo, workers if len(todo) >= PARALLEL_FROM else 1)
+    for spec, (data, found) in zip(todo, results, strict=True):
+        diags += found
+        if data is not None:
+            pages[spec.path] = data
     extra = [path for path, value in old.items() if value == "@" + prints["@extra"]]
     if extra and all(previous_dir is not None and (previous_dir / p).is_file() for p in extra):
         kept.update(extra)
