@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -59,6 +60,9 @@ RecordMemo = Memo[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]]
 A caller that keeps one across builds (``serve``, the build cache) re-parses only changed files.
 """
 
+StatMemo = dict[str, tuple[int, int, str]]
+"""File -> (size, modification time in ns, sha256 of its bytes) when it was last read."""
+
 MARKDOWN_CAP = 512 * 1024
 YAML_CAP = 256 * 1024
 ASSET_CAP = 20 * 1024 * 1024
@@ -67,11 +71,12 @@ ASSET_CAP = 20 * 1024 * 1024
 class _Reader:
     """One pass over a site's content folder; holds the diagnostics of that pass."""
 
-    def __init__(self, config: SiteConfig, memo: RecordMemo | None = None) -> None:
+    def __init__(self, config: SiteConfig, memo: RecordMemo | None = None, stats: StatMemo | None = None) -> None:
         self.root = config.root
         self.content = config.content_dir
         self.diags: list[Diagnostic] = []
         self.memo = memo
+        self.stats = stats
         self.digests: dict[str, str] = {}
         self.context = ""
         """Digest of what a parse may look at besides the file (which image files exist)."""
@@ -79,14 +84,28 @@ class _Reader:
 
     def cached(self, path: Path, cap: int, parse: Callable[[Path], T | None]) -> T | None:
         """Return ``parse(path)``, reusing the memo's result when the file's bytes are unchanged."""
-        try:
-            data = path.read_bytes() if path.stat().st_size <= cap else None
-        except OSError:
-            data = None
-        if data is None:
-            return parse(path)  # read_source reports why
         rel = self.rel(path)
-        digest = hashlib.sha256(data).hexdigest()
+        data: bytes | None = None
+        try:
+            stat = path.stat()
+            seen = self.stats.get(rel) if self.stats is not None else None
+            # Same size and modification time as when it was hashed, and not modified within the
+            # last two seconds (a write in the same clock tick could keep both): same bytes.
+            if (
+                seen is not None
+                and seen[:2] == (stat.st_size, stat.st_mtime_ns)
+                and time.time_ns() - stat.st_mtime_ns > 2e9
+            ):
+                digest = seen[2]
+            else:
+                data = path.read_bytes() if stat.st_size <= cap else None
+                if data is None:
+                    return parse(path)  # read_source reports why
+                digest = hashlib.sha256(data).hexdigest()
+                if self.stats is not None:
+                    self.stats[rel] = (stat.st_size, stat.st_mtime_ns, digest)
+        except OSError:
+            return parse(path)
         self.digests[rel] = digest
         key = (rel, digest + self.context)
         hit = self.memo.get(key) if self.memo is not None else None
@@ -95,7 +114,8 @@ class _Reader:
             self.diags.extend(diags)
             return record  # type: ignore[no-any-return]
         start = len(self.diags)
-        self._data[path] = data
+        if data is not None:
+            self._data[path] = data
         record = parse(path)
         self._data.pop(path, None)
         if self.memo is not None:
@@ -429,12 +449,14 @@ def _text_pos(mapping: YMap, key: str) -> tuple[int, int]:
     return line, col
 
 
-def read_content(config: SiteConfig, memo: RecordMemo | None = None) -> tuple[Content, list[Diagnostic]]:
+def read_content(
+    config: SiteConfig, memo: RecordMemo | None = None, stats: StatMemo | None = None
+) -> tuple[Content, list[Diagnostic]]:
     """Read every event, article, actor, place and asset; return them and all diagnostics.
 
     With a ``memo``, files whose bytes did not change since it was filled are not parsed again.
     """
-    reader = _Reader(config, memo)
+    reader = _Reader(config, memo, stats)
     grouped: dict[str, list[Path]] = {"events": [], "articles": [], "": []}
     assets = []
     for path in reader.files(config.content_dir):

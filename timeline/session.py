@@ -18,7 +18,7 @@ from timeline.config import SiteConfig
 from timeline.errors import Diagnostic
 from timeline.index import MarkdownMemo
 from timeline.memo import Memo
-from timeline.reader import RecordMemo
+from timeline.reader import RecordMemo, StatMemo
 from timeline.render import CardMemo, make_environment, theme_dirs
 
 # The whole session is one entry: one read at start-up beats thousands of small files.
@@ -47,6 +47,8 @@ class BuildSession:
     def __init__(self) -> None:
         self.environments = EnvironmentCache()
         self.records: RecordMemo = Memo()
+        self.stats: StatMemo = {}
+        """Kept in memory only: a saved one would trust times that another process may not keep."""
         self.markdown: MarkdownMemo = Memo()
         self.cards: CardMemo = Memo()
         self.fragments: Memo[str, Any] = Memo()
