@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import urllib.parse
 from pathlib import Path
 
@@ -43,3 +44,12 @@ def broken_links(out: Path, base_path: str) -> list[str]:
             elif url.fragment and url.fragment not in ids.get(target, set()):
                 broken.append(f"{path}: {link} -> no #{url.fragment} in {target}")
     return broken
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Return every file under ``folder`` (POSIX path) with the sha256 of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

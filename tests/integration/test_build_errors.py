@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
+from tests.integration.sitecrawl import tree_digest
 
 GOOD_EVENT = "title: Fighting\ndate: 2020-09-27\nsources:\n  - title: Report\n    url: https://example.org/r\n"
 
@@ -52,14 +52,6 @@ CASES = {
 }
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "timeline", *map(str, args)], capture_output=True, text=True, timeout=120
@@ -72,7 +64,7 @@ def test_bad_input_is_located_and_output_untouched(case: str, make_site: SiteFac
     site = make_site({"content/events/good.yaml": GOOD_EVENT})
     first = run("build", site)
     assert first.returncode == 0, first.stderr
-    before = digest(site / "_site")
+    before = tree_digest(site / "_site")
     for rel, text in files.items():
         (site / rel).write_text(text, encoding="utf-8")
     result = run("build", site)
@@ -80,7 +72,7 @@ def test_bad_input_is_located_and_output_untouched(case: str, make_site: SiteFac
     assert "Traceback" not in result.stderr + result.stdout
     lines = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert any(line.startswith(location) and message in line for line in lines), result.stderr
-    assert digest(site / "_site") == before
+    assert tree_digest(site / "_site") == before
     assert not [p for p in site.iterdir() if p.name.startswith("._site.")], "staging folder left behind"
 
 

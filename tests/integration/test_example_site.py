@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from tests.integration.sitecrawl import broken_links, pages
+from tests.integration.sitecrawl import broken_links, pages, tree_digest
 from timeline.build import build_site
 from timeline.dates import parse_span
 
@@ -21,14 +20,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert not result.failed(), [d.format() for d in result.diagnostics]
     assert [d for d in result.diagnostics if d.severity == "error"] == []
     return out
-
-
-def tree_digest(out: Path) -> dict[str, str]:
-    return {
-        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_pages_exist(example: Path) -> None:

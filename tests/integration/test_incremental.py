@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -10,20 +9,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.integration.sitecrawl import tree_digest
 from timeline.build import build_site
 from timeline.session import BuildSession
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = sorted(p.stem for p in (REPO / "content" / "events").glob("*.yaml"))
 ARTICLE = "content/articles/okezone-2020-10-23-putin-5000.md"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def edit(site: Path, kind: str, target: int, word: str) -> None:
@@ -90,7 +82,7 @@ def test_incremental_equals_full_build(tmp_path: Path, edits: list[tuple[str, in
         assert not result.failed(), [d.format() for d in result.diagnostics]
         shutil.rmtree(full, ignore_errors=True)
         assert not build_site(site, full).failed()
-        assert tree(incremental) == tree(full), (kind, target, word)
+        assert tree_digest(incremental) == tree_digest(full), (kind, target, word)
     shutil.rmtree(work)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import icalendar
@@ -13,12 +15,15 @@ import pytest
 from lxml import etree
 
 from timeline.build import build_site
+from timeline.cache import decode, encode
 from timeline.config import load_config
 from timeline.errors import has_errors
 from timeline.feeds import ics_text, render_feeds
 from timeline.index import index_content
+from timeline.memo import Fragments, Memo
 from timeline.model import Timeline
 from timeline.reader import read_content
+from timeline.render import record_digests
 
 REPO = Path(__file__).resolve().parents[2]
 XSD = REPO / "tests" / "fixtures" / "sitemap-0.9.xsd"
@@ -191,3 +196,50 @@ def test_feeds_are_deterministic(example: tuple[Timeline, Path], tmp_path: Path)
     assert not build_site(REPO, again).failed()
     for name in ("feed.xml", "articles.xml", "events.ics", "sitemap.xml", "robots.txt", "actors/russia/events.ics"):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def _site_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+def _with_digests(root: Path) -> tuple[Timeline, dict[str, str]]:
+    """Return the site's timeline and its record digests, as a build computes them."""
+    config = load_config(root)
+    content, _ = read_content(config)
+    tl, _ = index_content(content, config)
+    return tl, record_digests(tl, dict(content.digests), "site")
+
+
+def test_pieces_are_kept_between_builds_and_change_no_byte(tmp_path: Path) -> None:
+    tl, digests = _with_digests(_site_copy(tmp_path))
+    memo: Memo[str, Any] = Memo()
+    first = render_feeds(tl, Fragments(memo, digests))
+    assert first == render_feeds(tl)
+    assert memo.misses > len(tl.events)  # an Atom entry, a sitemap date and a VEVENT per event
+    memo.prune()
+    # The session is saved in the build cache, which unpickles only timeline's own types.
+    stored = decode(encode(memo.entries))
+    assert isinstance(stored, dict)
+    again: Memo[str, Any] = Memo(stored)
+    assert render_feeds(tl, Fragments(again, digests)) == first
+    assert (again.misses, again.hits) == (0, len(memo.entries))
+
+
+def test_an_edited_event_makes_only_its_own_pieces_again(tmp_path: Path) -> None:
+    root = _site_copy(tmp_path)
+    tl, digests = _with_digests(root)
+    memo: Memo[str, Any] = Memo()
+    render_feeds(tl, Fragments(memo, digests))
+    path = root / "content" / "events" / "washington-talks-scheduled.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Edited: ", 1), encoding="utf-8")
+    edited, after = _with_digests(root)
+    before = set(memo.entries)
+    assert render_feeds(edited, Fragments(memo, after)) == render_feeds(edited)
+    changed = {key for key in after if after[key] != digests.get(key)}
+    made = {key.split("\0")[1] for key in set(memo.entries) - before}
+    assert "event:washington-talks-scheduled" in made and made <= changed
+    assert memo.misses == len(set(memo.entries) - before)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
 import timeline.render
+from tests.integration.sitecrawl import tree_digest
 from timeline.build import build_site
 from timeline.workers import map_forked
 
@@ -43,13 +43,6 @@ def test_a_failing_item_fails_as_it_would_serially() -> None:
 def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeline.render, "PARALLEL_FROM", 1)
 
-    def digest(folder: Path) -> dict[str, str]:
-        return {
-            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file()
-        }
-
     build_site(REPO, tmp_path / "one", workers=1)
     build_site(REPO, tmp_path / "two", workers=2)
-    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
