@@ -3,6 +3,11 @@
 Every date written here comes from the content (an event's ``updated``, else the latest date it
 holds). Only when the content has no usable date does ``SOURCE_DATE_EPOCH`` (else the Unix
 epoch) stand in, so the output never depends on the build clock.
+
+Each record's part of a file (its Atom entry, sitemap date, VEVENT) is a piece made through
+``timeline.memo.Fragments``, so a warm build makes again only the pieces of changed records;
+what spans records (order, the feed's ``updated``, which events a calendar lists) is computed
+every build.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ import re
 import urllib.parse
 import uuid
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TypeVar
 
 from timeline.config import SiteConfig
 from timeline.dates import EDate
 from timeline.i18n import Translator
+from timeline.icalendar import XML_INVALID, Observances, ZoneYears, calendar, day_after, folded, ics_text, ics_time
 from timeline.index import page_path
 from timeline.memo import Fragments
 from timeline.model import Article, Event, Timeline
@@ -27,7 +35,7 @@ from timeline.pages import plan_pages
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+R = TypeVar("R", Event, Article)
 
 
 def is_absolute(config: SiteConfig) -> bool:
@@ -131,7 +139,7 @@ def absolute_links(fragment: str, config: SiteConfig) -> str:
 
 
 def _x(text: str) -> str:
-    return html.escape(_XML_INVALID.sub("", text), quote=True)
+    return html.escape(XML_INVALID.sub("", text), quote=True)
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -182,58 +190,80 @@ def _entry(tl: Timeline, path: str, title: str, updated: dt.datetime, summary: s
     return "\n".join(parts)
 
 
-def events_feed(tl: Timeline) -> bytes:
+def _dated(kind: str) -> str:
+    # A piece that may show the fallback date is kept only while SOURCE_DATE_EPOCH stays the same.
+    return f"{kind}@{fallback_instant().isoformat()}"
+
+
+def _event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
+    updated, _ = event_updated(tl, event)
+    extra = [f'<category term="{_x(tag)}"/>' for tag in event.tags]
+    summary = tl.html.get(f"event:{event.id}:summary", "")
+    path = page_path("event", event.id)
+    return updated.isoformat(), _entry(tl, path, event.title, updated, summary, extra)
+
+
+def _article_entry(tl: Timeline, article: Article) -> tuple[str, str]:
+    updated, published = article_updated(tl, article)
+    extra = []
+    if published is not None:
+        extra.append(f"<published>{_stamp(updated)}</published>")
+    name = article.author or article.publisher
+    if name:
+        extra.append(f"<author><name>{_x(name)}</name></author>")
+    if article.url:
+        extra.append(f'<link rel="related" type="text/html" href="{_x(article.url)}"/>')
+    extra += [f'<category term="{_x(tag)}"/>' for tag in article.tags]
+    summary = tl.html.get(f"article:{article.id}:summary", "")
+    path = page_path("article", article.id)
+    return updated.isoformat(), _entry(tl, path, article.title, updated, summary, extra)
+
+
+def _entries(pairs: Iterable[tuple[str, str]]) -> list[tuple[dt.datetime, str]]:
+    # Pieces hold instants as ISO text: a build cache unpickles only timeline's own types.
+    return [(dt.datetime.fromisoformat(moment), text) for moment, text in pairs]
+
+
+def events_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
     """Return the Atom feed of events, the latest event first."""
-    entries = []
-    for event in reversed(tl.events):
-        updated, _ = event_updated(tl, event)
-        extra = [f'<category term="{_x(tag)}"/>' for tag in event.tags]
-        summary = tl.html.get(f"event:{event.id}:summary", "")
-        path = page_path("event", event.id)
-        entries.append((updated, _entry(tl, path, event.title, updated, summary, extra)))
-    return _atom(tl, "feed.xml", tl.config.title, entries)
+    pieces, kind = pieces or Fragments(), _dated("atom")
+    pairs = [pieces.get(kind, f"event:{e.id}", partial(_event_entry, tl, e)) for e in reversed(tl.events)]
+    return _atom(tl, "feed.xml", tl.config.title, _entries(pairs))
 
 
-def articles_feed(tl: Timeline) -> bytes:
+def articles_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
     """Return the Atom feed of collected articles, newest first."""
-    entries = []
-    for article in tl.articles:
-        updated, published = article_updated(tl, article)
-        extra = []
-        if published is not None:
-            extra.append(f"<published>{_stamp(updated)}</published>")
-        name = article.author or article.publisher
-        if name:
-            extra.append(f"<author><name>{_x(name)}</name></author>")
-        if article.url:
-            extra.append(f'<link rel="related" type="text/html" href="{_x(article.url)}"/>')
-        extra += [f'<category term="{_x(tag)}"/>' for tag in article.tags]
-        summary = tl.html.get(f"article:{article.id}:summary", "")
-        path = page_path("article", article.id)
-        entries.append((updated, _entry(tl, path, article.title, updated, summary, extra)))
-    return _atom(tl, "articles.xml", f"{tl.config.title}: articles", entries)
+    pieces, kind = pieces or Fragments(), _dated("atom")
+    pairs = [pieces.get(kind, f"article:{a.id}", partial(_article_entry, tl, a)) for a in tl.articles]
+    return _atom(tl, "articles.xml", f"{tl.config.title}: articles", _entries(pairs))
 
 
-def sitemap(tl: Timeline) -> bytes:
+def _record_lastmod(
+    updated: Callable[[Timeline, R], tuple[dt.datetime, EDate | None]], tl: Timeline, record: R
+) -> str | None:
+    moment, date = updated(tl, record)
+    return _stamp(moment) if date is not None and date.precision not in ("year", "month") else None
+
+
+def sitemap(tl: Timeline, pieces: Fragments | None = None) -> bytes:
     """Return ``sitemap.xml`` with every page but the 404 page; ``lastmod`` only from content."""
-
     config = tl.config
-    modified: dict[str, dt.datetime] = {}
+    pieces, kind = pieces or Fragments(), _dated("lastmod")
+    modified: dict[str, str | None] = {}
     for event in tl.events:
-        moment, date = event_updated(tl, event)
-        if date is not None and date.precision not in ("year", "month"):
-            modified[page_path("event", event.id) + "index.html"] = moment
+        stamp = pieces.get(kind, f"event:{event.id}", partial(_record_lastmod, event_updated, tl, event))
+        modified[page_path("event", event.id) + "index.html"] = stamp
     for article in tl.articles:
-        moment, date = article_updated(tl, article)
-        if date is not None and date.precision not in ("year", "month"):
-            modified[page_path("article", article.id) + "index.html"] = moment
+        stamp = pieces.get(kind, f"article:{article.id}", partial(_record_lastmod, article_updated, tl, article))
+        modified[page_path("article", article.id) + "index.html"] = stamp
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for spec in sorted(plan_pages(tl), key=lambda s: s.path):
         if spec.path == "404.html":
             continue
         lines.append(f"<url><loc>{_x(site_url(config, spec.path))}</loc>")
-        if spec.path in modified:
-            lines.append(f"<lastmod>{_stamp(modified[spec.path])}</lastmod>")
+        stamp = modified.get(spec.path)
+        if stamp is not None:
+            lines.append(f"<lastmod>{stamp}</lastmod>")
         lines.append("</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -247,110 +277,8 @@ def robots(tl: Timeline) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 3.1)."""
-    if len(line) <= 75 and line.isascii():
-        return line  # most lines: nothing to fold
-    out: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def ics_text(text: str) -> str:
-    r"""Escape a TEXT value: backslash, semicolon, comma and newlines.
-
-    >>> ics_text("a,b;c\\d\ne")
-    'a\\,b\\;c\\\\d\\ne'
-    """
-    text = _XML_INVALID.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _after(date: EDate) -> dt.date:
-    """Return the first day after the period a year, month or day names."""
-    if date.month is None:
-        return dt.date(date.year + 1, 1, 1)
-    if date.day is None:
-        return dt.date(date.year + 1, 1, 1) if date.month == 12 else dt.date(date.year, date.month + 1, 1)
-    return dt.date(date.year, date.month, date.day) + dt.timedelta(days=1)
-
-
-def _zone_of(date: EDate, config: SiteConfig) -> str:
-    """Return ``Z`` for times written in UTC or with an offset, else the IANA zone name."""
-    zone = date.zone or config.timezone
-    if zone == "Z" or zone[0] in "+-" or zone in ("UTC", "Etc/UTC"):
-        return "Z"
-    return zone
-
-
-def _ics_time(name: str, date: EDate, config: SiteConfig) -> str:
-    zone = _zone_of(date, config)
-    if zone == "Z":
-        moment = instant(date, config)
-        assert moment is not None
-        return f"{name}:{moment.strftime('%Y%m%dT%H%M%SZ')}"
-    wall = f"{date.year:04d}{date.month:02d}{date.day:02d}T{date.hour:02d}{date.minute:02d}{date.second or 0:02d}"
-    return f"{name};TZID={zone}:{wall}"
-
-
-def _vtimezone(name: str, years: set[int], known: dict[tuple[str, int], list[str]] | None = None) -> list[str]:
-    """Return a VTIMEZONE with the zone's offsets and transitions in the given years, from tzdata.
-
-    ``known`` keeps each (zone, year)'s observances between the calendars of one build.
-    """
-    known = {} if known is None else known
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{name}"]
-    for year in sorted(years):
-        if (name, year) not in known:
-            known[name, year] = _observances(name, year)
-        lines += known[name, year]
-    return [*lines, "END:VTIMEZONE"]
-
-
-def _observances(name: str, year: int) -> list[str]:
-    """Return the STANDARD/DAYLIGHT observances of zone ``name`` in ``year``."""
-    zone = zoneinfo.ZoneInfo(name)
-    lines: list[str] = []
-
-    def offset(moment: dt.datetime) -> dt.timedelta:
-        return moment.astimezone(zone).utcoffset() or dt.timedelta()
-
-    def text(delta: dt.timedelta) -> str:
-        minutes = int(delta.total_seconds() // 60)
-        sign = "+" if minutes >= 0 else "-"
-        return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-
-    def observance(at: dt.datetime, before: dt.timedelta, after: dt.timedelta) -> list[str]:
-        kind = "DAYLIGHT" if at.astimezone(zone).dst() else "STANDARD"
-        wall = (at + before).strftime("%Y%m%dT%H%M%S")
-        return [f"BEGIN:{kind}", f"DTSTART:{wall}", f"TZOFFSETFROM:{text(before)}", f"TZOFFSETTO:{text(after)}",
-                f"END:{kind}"]  # fmt: skip
-
-    moment = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-    lines += observance(moment, offset(moment), offset(moment))
-    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if year < 9999 else moment
-    while moment < end:
-        step = moment + dt.timedelta(days=1)
-        if offset(step) != offset(moment):
-            low, high = moment, step
-            while high - low > dt.timedelta(minutes=1):  # the change falls inside (low, high]
-                middle = low + (high - low) / 2
-                low, high = (low, middle) if offset(middle) != offset(low) else (middle, high)
-            lines += observance(high, offset(low), offset(high))
-        moment = step
-    return lines
-
-
-def _vevent(tl: Timeline, event: Event) -> list[str] | None:
-    """Return an event's VEVENT, or None when its start is a year or a month (see the docs)."""
+def _vevent(tl: Timeline, event: Event, zones: Observances) -> tuple[str, ZoneYears] | None:
+    """Return an event's folded VEVENT and its zones, or None when its start is a year or a month (see the docs)."""
     config = tl.config
     start, end = event.span.start, event.span.end
     if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
@@ -358,13 +286,13 @@ def _vevent(tl: Timeline, event: Event) -> list[str] | None:
     stamp, _ = event_updated(tl, event)
     lines = ["BEGIN:VEVENT", f"UID:{event.id}@{site_host(config)}", f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}"]
     if start.hour is None:
-        lines.append(f"DTSTART;VALUE=DATE:{_after(start) - dt.timedelta(days=1):%Y%m%d}")
+        lines.append(f"DTSTART;VALUE=DATE:{day_after(start) - dt.timedelta(days=1):%Y%m%d}")
         last = end if end is not None and 1 <= end.year <= 9998 else start
-        lines.append(f"DTEND;VALUE=DATE:{_after(last):%Y%m%d}")
+        lines.append(f"DTEND;VALUE=DATE:{day_after(last):%Y%m%d}")
     else:
-        lines.append(_ics_time("DTSTART", start, config))
+        lines.append(ics_time("DTSTART", start, instant(start, config), config))
         if end is not None and end.hour is not None:
-            lines.append(_ics_time("DTEND", end, config))
+            lines.append(ics_time("DTEND", end, instant(end, config), config))
     t = Translator(config.language)
     summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
     description = "\n\n".join(p for p in (t.span(event.span), summary, site_url(config,
@@ -379,56 +307,46 @@ def _vevent(tl: Timeline, event: Event) -> list[str] | None:
         lines.append(f"URL:{site_url(config, page_path('event', event.id))}")
     if event.status == "scheduled" or start.uncertain or start.approximate:
         lines.append("STATUS:TENTATIVE")
-    return [*lines, "END:VEVENT"]
+    return folded([*lines, "END:VEVENT"]), zones.of_dates((start, end), config)
 
 
 class CalendarParts:
-    """Each event's folded VEVENT and each zone-year's observances, shared by one build's calendars."""
+    """Each event's VEVENT, made once per build (and, with pieces, once per change of the event)."""
 
-    def __init__(self) -> None:
-        self.vevents: dict[str, str | None] = {}
-        self.zones: dict[tuple[str, int], list[str]] = {}
+    def __init__(self, tl: Timeline, pieces: Fragments | None = None) -> None:
+        self.tl = tl
+        self.pieces = pieces or Fragments()
+        self.kind = _dated("vevent")
+        self.zones = Observances()
+        self.vevents: dict[str, tuple[str, ZoneYears] | None] = {}
 
+    def vevent(self, event: Event) -> tuple[str, ZoneYears] | None:
+        """Return the event's folded VEVENT and the zone-years it names, or None."""
+        if event.id not in self.vevents:
+            make = partial(_vevent, self.tl, event, self.zones)
+            self.vevents[event.id] = self.pieces.get(self.kind, f"event:{event.id}", make)
+        return self.vevents[event.id]
 
-def calendar(tl: Timeline, events: Iterable[Event], name: str, parts: CalendarParts | None = None) -> bytes:
-    """Return an iCalendar file of the events dated to a day or a time of day."""
-    parts = parts or CalendarParts()
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//timeline//timeline//EN", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", f"NAME:{ics_text(name)}", f"X-WR-CALNAME:{ics_text(name)}"]  # fmt: skip
-    zones: dict[str, set[int]] = {}
-    body: list[str] = []
-    for event in events:
-        if event.id not in parts.vevents:
-            lines = _vevent(tl, event)
-            parts.vevents[event.id] = None if lines is None else "".join(_fold(line) + "\r\n" for line in lines)
-        vevent = parts.vevents[event.id]
-        if vevent is None:
-            continue
-        body.append(vevent)
-        for date in (event.span.start, event.span.end):
-            if date is not None and date.hour is not None and _zone_of(date, tl.config) != "Z":
-                zones.setdefault(_zone_of(date, tl.config), set()).add(date.year)
-    for zone in sorted(zones):
-        head += _vtimezone(zone, zones[zone], parts.zones)
-    text = "".join(_fold(line) + "\r\n" for line in head) + "".join(body) + "END:VCALENDAR\r\n"
-    return text.encode("utf-8")
+    def calendar(self, events: Iterable[Event], name: str) -> bytes:
+        """Return an iCalendar file of the events dated to a day or a time of day."""
+        return calendar(name, (self.vevent(event) for event in events))
 
 
 def render_feeds(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
     """Return the feed files of the site, by output path."""
-    parts = CalendarParts()
+    parts = CalendarParts(tl, pieces)
     files = {
-        "feed.xml": events_feed(tl),
-        "articles.xml": articles_feed(tl),
-        "events.ics": calendar(tl, tl.events, tl.config.title, parts),
+        "feed.xml": events_feed(tl, pieces),
+        "articles.xml": articles_feed(tl, pieces),
+        "events.ics": parts.calendar(tl.events, tl.config.title),
         "robots.txt": robots(tl),
     }
     # A sitemap must list absolute URLs; without a host in base_url there is none to write.
     if is_absolute(tl.config):
-        files["sitemap.xml"] = sitemap(tl)
+        files["sitemap.xml"] = sitemap(tl, pieces)
     for kind, table in (("actor", tl.actors), ("place", tl.places)):
         for key, entity in table.items():
             events = [tl.event_by_id[i] for i in tl.events_of.get(f"{kind}:{key}", ())]
             title = f"{tl.config.title}: {entity.name}"
-            files[page_path(kind, key) + "events.ics"] = calendar(tl, events, title, parts)
+            files[page_path(kind, key) + "events.ics"] = parts.calendar(events, title)
     return files

@@ -14,15 +14,20 @@ import hashlib
 import html
 import io
 import json
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from timeline.dates import EDate
 from timeline.feeds import absolute_links, html_text, site_url
 from timeline.i18n import Translator
 from timeline.index import page_path
+from timeline.jsontext import Encoded, dumps, encoded, json_text
 from timeline.memo import Fragments
 from timeline.model import Article, Entity, Event, Image, Source, Timeline
 
+EVENTS, CSV, CSL, TIMELINEJS = "events.json", "events.csv", "sources.json", "timeline.json"
+"""Kinds of pieces (``timeline.memo.Fragments``): the file they are part of."""
 SCHEMA = "timeline-events/1"
 VERSION = 1
 CSV_COLUMNS = (
@@ -124,8 +129,9 @@ def _entity(entity: Entity, *, place: bool) -> dict[str, Any]:
     return record
 
 
-def events_document(tl: Timeline) -> dict[str, Any]:
-    """Return the ``events.json`` document."""
+def events_document(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
+    """Return the ``events.json`` document (events and articles as JSON text: see ``_dumps``)."""
+    pieces = pieces or Fragments()
     config = tl.config
     return {
         "schema": SCHEMA,
@@ -140,8 +146,11 @@ def events_document(tl: Timeline) -> dict[str, Any]:
         "eras": [
             {"id": e.id, "title": e.title, "date": e.span.start.edtf(), "end": _date(e.span.end)} for e in config.eras
         ],
-        "events": [event_record(tl, e) for e in tl.events],
-        "articles": [article_record(tl, a) for a in sorted(tl.articles, key=lambda a: a.id)],
+        "events": [encoded(pieces, EVENTS, f"event:{e.id}", partial(event_record, tl, e)) for e in tl.events],
+        "articles": [
+            encoded(pieces, EVENTS, f"article:{a.id}", partial(article_record, tl, a))
+            for a in sorted(tl.articles, key=lambda a: a.id)
+        ],
         "actors": [_entity(a, place=False) for a in tl.actors.values()],
         "places": [_entity(p, place=True) for p in tl.places.values()],
     }
@@ -152,34 +161,40 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def events_csv(tl: Timeline) -> bytes:
-    """Return one row per event (RFC 4180: CRLF, quoted as needed); lists joined with ``; ``."""
+def _csv_row(values: Iterable[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for event in tl.events:
-        sources = [
-            site_url(tl.config, page_path("article", s.article)) if s.article else (s.url or s.title)
-            for s in event.sources
-        ]
-        writer.writerow(
-            [
-                event.id,
-                _cell(event.title),
-                event.span.start.edtf(),
-                _date(event.span.end) or "",
-                event.span.start.precision,
-                event.status,
-                str(event.disputed).lower(),
-                "; ".join(event.places),
-                "; ".join(event.actors),
-                _cell("; ".join(event.tags)),
-                _cell(html_text(tl.html.get(f"event:{event.id}:summary", ""))),
-                "; ".join(sources),
-                site_url(tl.config, page_path("event", event.id)),
-            ]  # fmt: skip
-        )
-    return buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _event_row(tl: Timeline, event: Event) -> str:
+    sources = [
+        site_url(tl.config, page_path("article", s.article)) if s.article else (s.url or s.title) for s in event.sources
+    ]
+    return _csv_row(
+        [
+            event.id,
+            _cell(event.title),
+            event.span.start.edtf(),
+            _date(event.span.end) or "",
+            event.span.start.precision,
+            event.status,
+            str(event.disputed).lower(),
+            "; ".join(event.places),
+            "; ".join(event.actors),
+            _cell("; ".join(event.tags)),
+            _cell(html_text(tl.html.get(f"event:{event.id}:summary", ""))),
+            "; ".join(sources),
+            site_url(tl.config, page_path("event", event.id)),
+        ]  # fmt: skip
+    )
+
+
+def events_csv(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+    """Return one row per event (RFC 4180: CRLF, quoted as needed); lists joined with ``; ``."""
+    pieces = pieces or Fragments()
+    rows = [pieces.get(CSV, f"event:{e.id}", partial(_event_row, tl, e)) for e in tl.events]
+    return (_csv_row(CSV_COLUMNS) + "".join(rows)).encode("utf-8")
 
 
 def _csl_date(date: EDate) -> dict[str, Any]:
@@ -190,45 +205,59 @@ def _csl_date(date: EDate) -> dict[str, Any]:
     return value
 
 
-def csl_items(tl: Timeline) -> list[dict[str, Any]]:
+def _article_item(tl: Timeline, article: Article) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": article.id, "type": "article-newspaper", "title": article.title}
+    if article.publisher:
+        item["container-title"] = article.publisher
+        item["publisher"] = article.publisher
+    if article.author:
+        item["author"] = [{"literal": article.author}]
+    if article.published:
+        item["issued"] = _csl_date(article.published)
+    if article.url:
+        item["URL"] = article.url
+    item["language"] = article.language or tl.config.language
+    if article.via:
+        item["note"] = f"via {article.via}"
+    return item
+
+
+def _source_items(event: Event) -> tuple[tuple[str, str], ...]:
+    """Return (id, JSON) of the CSL-JSON item of each source of the event that is not an article."""
+    items: list[tuple[str, str]] = []
+    for source in event.sources:
+        if source.article:
+            continue
+        key = "\n".join((source.title, source.url, source.publisher, _date(source.published) or ""))
+        ident = "source-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+        item: dict[str, Any] = {"id": ident, "type": "article-newspaper" if source.publisher else "webpage"}
+        item["title"] = source.title or source.url
+        if source.publisher:
+            item["container-title"] = source.publisher
+        for field, date in (("issued", source.published), ("accessed", source.accessed)):
+            if date is not None:
+                item[field] = _csl_date(date)
+        if source.url:
+            item["URL"] = source.url
+        if source.language:
+            item["language"] = source.language
+        if source.archive_url:
+            item["note"] = f"Archived copy: {source.archive_url}"
+        items.append((ident, json.dumps(item, ensure_ascii=False, indent=2)))
+    return tuple(items)
+
+
+def csl_items(tl: Timeline, pieces: Fragments | None = None) -> list[Encoded]:
     """Return every article and external source as CSL-JSON items, sorted by id."""
-    items: dict[str, dict[str, Any]] = {}
+    pieces = pieces or Fragments()
+    items: dict[str, str] = {}
     for article in tl.articles:
-        item: dict[str, Any] = {"id": article.id, "type": "article-newspaper", "title": article.title}
-        if article.publisher:
-            item["container-title"] = article.publisher
-            item["publisher"] = article.publisher
-        if article.author:
-            item["author"] = [{"literal": article.author}]
-        if article.published:
-            item["issued"] = _csl_date(article.published)
-        if article.url:
-            item["URL"] = article.url
-        item["language"] = article.language or tl.config.language
-        if article.via:
-            item["note"] = f"via {article.via}"
-        items[article.id] = item
+        make = partial(json_text, partial(_article_item, tl, article))
+        items[article.id] = pieces.get(CSL, f"article:{article.id}", make)
     for event in tl.events:
-        for source in event.sources:
-            if source.article:
-                continue
-            key = "\n".join((source.title, source.url, source.publisher, _date(source.published) or ""))
-            ident = "source-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-            item = {"id": ident, "type": "article-newspaper" if source.publisher else "webpage"}
-            item["title"] = source.title or source.url
-            if source.publisher:
-                item["container-title"] = source.publisher
-            for field, date in (("issued", source.published), ("accessed", source.accessed)):
-                if date is not None:
-                    item[field] = _csl_date(date)
-            if source.url:
-                item["URL"] = source.url
-            if source.language:
-                item["language"] = source.language
-            if source.archive_url:
-                item["note"] = f"Archived copy: {source.archive_url}"
-            items[ident] = item
-    return [items[k] for k in sorted(items)]
+        # Sources cited by several events share an id; the last event's item wins, as in one pass.
+        items.update(pieces.get(CSL, f"event:{event.id}", partial(_source_items, event)))
+    return [Encoded(items[k]) for k in sorted(items)]
 
 
 def _tljs_date(date: EDate, t: Translator) -> dict[str, Any]:
@@ -239,31 +268,36 @@ def _tljs_date(date: EDate, t: Translator) -> dict[str, Any]:
     return value
 
 
-def timelinejs(tl: Timeline) -> dict[str, Any]:
-    """Return the timeline in TimelineJS3 JSON; text is escaped or our own sanitized HTML."""
+def _tljs_event(tl: Timeline, event: Event) -> dict[str, Any]:
     config = tl.config
     t = Translator(config.language)
-    events = []
-    for event in tl.events:
-        link = f'<p><a href="{html.escape(site_url(config, page_path("event", event.id)))}">{t("sources")}</a></p>'
-        summary = absolute_links(tl.html.get(f"event:{event.id}:summary", ""), config)
-        item: dict[str, Any] = {
-            "unique_id": event.id,
-            "start_date": _tljs_date(event.span.start, t),
-            "display_date": t.span(event.span),
-            "text": {"headline": html.escape(event.title), "text": summary + link},
-        }
-        if event.span.end:
-            item["end_date"] = _tljs_date(event.span.end, t)
-        if event.tags:
-            item["group"] = event.tags[0]
-        # External images are never hot-linked, so only images hosted with the site become media.
-        hosted = [i for i in event.images if i.src]
-        if hosted:
-            image = hosted[0]
-            item["media"] = {"url": site_url(config, image.src), "caption": html.escape(image.caption or image.alt),
-                             "credit": html.escape(image.credit), "alt": image.alt}  # fmt: skip
-        events.append(item)
+    link = f'<p><a href="{html.escape(site_url(config, page_path("event", event.id)))}">{t("sources")}</a></p>'
+    summary = absolute_links(tl.html.get(f"event:{event.id}:summary", ""), config)
+    item: dict[str, Any] = {
+        "unique_id": event.id,
+        "start_date": _tljs_date(event.span.start, t),
+        "display_date": t.span(event.span),
+        "text": {"headline": html.escape(event.title), "text": summary + link},
+    }
+    if event.span.end:
+        item["end_date"] = _tljs_date(event.span.end, t)
+    if event.tags:
+        item["group"] = event.tags[0]
+    # External images are never hot-linked, so only images hosted with the site become media.
+    hosted = [i for i in event.images if i.src]
+    if hosted:
+        image = hosted[0]
+        item["media"] = {"url": site_url(config, image.src), "caption": html.escape(image.caption or image.alt),
+                         "credit": html.escape(image.credit), "alt": image.alt}  # fmt: skip
+    return item
+
+
+def timelinejs(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
+    """Return the timeline in TimelineJS3 JSON (events as JSON text); text is escaped or our own sanitized HTML."""
+    config = tl.config
+    t = Translator(config.language)
+    pieces = pieces or Fragments()
+    events = [encoded(pieces, TIMELINEJS, f"event:{e.id}", partial(_tljs_event, tl, e)) for e in tl.events]
     eras = [
         {
             "start_date": _tljs_date(era.span.start, t),
@@ -344,15 +378,15 @@ def events_json_schema() -> dict[str, Any]:
 
 
 def _json(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (dumps(value) + "\n").encode("utf-8")
 
 
 def render_open_data(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
     """Return the open-data files of the site, by output path."""
     return {
-        "events.json": _json(events_document(tl)),
+        "events.json": _json(events_document(tl, pieces)),
         "events.schema.json": _json(events_json_schema()),
-        "events.csv": events_csv(tl),
-        "sources.json": _json(csl_items(tl)),
-        "timeline.json": _json(timelinejs(tl)),
+        "events.csv": events_csv(tl, pieces),
+        "sources.json": _json(csl_items(tl, pieces)),
+        "timeline.json": _json(timelinejs(tl, pieces)),
     }

@@ -6,10 +6,11 @@ import html
 import html.parser
 import json
 import re
+from functools import partial
 
 from timeline.index import page_path
 from timeline.memo import Fragments
-from timeline.model import Timeline
+from timeline.model import Event, Timeline
 
 SEARCH_FILE = "search.json"
 
@@ -40,33 +41,41 @@ def strip_html(fragment: str) -> str:
     return re.sub(r"\s+", " ", html.unescape("".join(parser.parts))).strip()
 
 
+def search_record(tl: Timeline, event: Event) -> dict[str, object]:
+    """Return the search record of an event."""
+    return {
+        "id": event.id,
+        "title": event.title,
+        "summary": strip_html(tl.html.get(f"event:{event.id}:summary", "")),
+        "date": event.span.start.iso(),
+        "end": event.span.end.iso() if event.span.end else "",
+        "year": event.span.start.year,
+        "actors": list(event.actors),
+        "places": list(event.places),
+        "tags": list(event.tags),
+        "status": event.status,
+        "disputed": event.disputed,
+        "url": tl.config.base_path + page_path("event", event.id),
+    }
+
+
 def search_records(tl: Timeline) -> list[dict[str, object]]:
     """Return one record per event, in timeline order."""
-    base = tl.config.base_path
-    records: list[dict[str, object]] = []
-    for event in tl.events:
-        summary = strip_html(tl.html.get(f"event:{event.id}:summary", ""))
-        records.append(
-            {
-                "id": event.id,
-                "title": event.title,
-                "summary": summary,
-                "date": event.span.start.iso(),
-                "end": event.span.end.iso() if event.span.end else "",
-                "year": event.span.start.year,
-                "actors": list(event.actors),
-                "places": list(event.places),
-                "tags": list(event.tags),
-                "status": event.status,
-                "disputed": event.disputed,
-                "url": base + page_path("event", event.id),
-            }
-        )
-    return records
+    return [search_record(tl, event) for event in tl.events]
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _record_text(tl: Timeline, event: Event) -> str:
+    return _compact(search_record(tl, event))
 
 
 def render_search_index(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
     """Return the search index file, by output path: sorted keys, no whitespace, UTF-8."""
-    data = {"events": search_records(tl), "language": tl.config.language, "version": 1}
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    pieces = pieces or Fragments()
+    records = [pieces.get(SEARCH_FILE, f"event:{e.id}", partial(_record_text, tl, e)) for e in tl.events]
+    # The same text as _compact({"events": [...], "language": ..., "version": 1}): keys in sorted order.
+    text = f'{{"events":[{",".join(records)}],"language":{_compact(tl.config.language)},"version":1}}'
     return {SEARCH_FILE: (text + "\n").encode("utf-8")}

@@ -7,18 +7,24 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from timeline.build import build_site
 from timeline.config import load_config
 from timeline.errors import has_errors
 from timeline.index import index_content
 from timeline.interchange import import_file
+from timeline.jsontext import Encoded, dumps
+from timeline.memo import Fragments, Memo
 from timeline.model import Timeline
 from timeline.opendata import CSV_COLUMNS, events_json_schema, render_open_data
 from timeline.reader import read_content
+from timeline.render import record_digests
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -154,3 +160,58 @@ def test_timelinejs_json(example: tuple[Timeline, Path], make_site) -> None:
 def test_open_data_is_deterministic(example: tuple[Timeline, Path]) -> None:
     tl, _ = example
     assert render_open_data(tl) == render_open_data(tl)
+
+
+def _with_digests(root: Path) -> tuple[Timeline, dict[str, str]]:
+    """Return the site's timeline and its record digests, as a build computes them."""
+    config = load_config(root)
+    content, diags = read_content(config)
+    tl, more = index_content(content, config)
+    assert not has_errors(diags + more), [d.format() for d in diags + more]
+    return tl, record_digests(tl, dict(content.digests), "site")
+
+
+def test_pieces_are_kept_between_builds_and_change_no_byte(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    tl, digests = _with_digests(root)
+    memo: Memo[str, Any] = Memo()
+    first = render_open_data(tl, Fragments(memo, digests))
+    assert first == render_open_data(tl)
+    memo.prune()
+    assert render_open_data(tl, Fragments(memo, digests)) == first
+    assert (memo.misses, memo.hits) == (0, len(memo.entries))
+    memo.prune()
+    path = root / "content" / "events" / "putin-death-toll-statement.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Putin", "President Putin", 1), encoding="utf-8")
+    edited, after = _with_digests(root)
+    before = set(memo.entries)
+    assert render_open_data(edited, Fragments(memo, after)) == render_open_data(edited)
+    made = {key.split("\0")[1] for key in set(memo.entries) - before}
+    assert "event:putin-death-toll-statement" in made
+    assert made <= {key for key in after if after[key] != digests.get(key)}
+
+
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES, st.data())
+def test_spliced_json_is_what_json_dumps_writes(value: Any, data: st.DataObject) -> None:
+    def splice(part: Any) -> Any:
+        # Any part may come as text encoded earlier, as a piece does.
+        if data.draw(st.booleans()):
+            return Encoded(json.dumps(part, ensure_ascii=False, indent=2))
+        if isinstance(part, dict):
+            return {k: splice(v) for k, v in part.items()}
+        if isinstance(part, list):
+            return [splice(v) for v in part]
+        return part
+
+    assert dumps(splice(value)) == json.dumps(value, ensure_ascii=False, indent=2)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from timeline.config import load_config
 from timeline.index import index_content
+from timeline.memo import Fragments, Memo
 from timeline.model import Timeline
 from timeline.reader import read_content
+from timeline.render import record_digests
 from timeline.search import render_search_index, strip_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,3 +54,17 @@ def test_keys_are_sorted_and_bytes_are_stable() -> None:
 def test_strip_html_keeps_text_and_decodes_entities() -> None:
     assert strip_html("<p>a &lt;b&gt; <em>c</em></p>\n<p>d&amp;e</p>") == "a <b> c d&e"
     assert strip_html("") == ""
+
+
+def test_records_are_pieces_kept_between_builds() -> None:
+    config = load_config(REPO)
+    content, _ = read_content(config)
+    tl, _ = index_content(content, config)
+    digests = record_digests(tl, dict(content.digests), "site")
+    memo: Memo[str, Any] = Memo()
+    first = render_search_index(tl, Fragments(memo, digests))
+    assert first == render_search_index(tl) and memo.misses == len(tl.events)
+    memo.prune()
+    edited = dict(digests, **{f"event:{tl.events[0].id}": "edited"})
+    assert render_search_index(tl, Fragments(memo, edited)) == first
+    assert (memo.misses, memo.hits) == (1, len(tl.events) - 1)
