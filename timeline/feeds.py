@@ -31,7 +31,7 @@ from timeline.icalendar import XML_INVALID, Observances, ZoneYears, calendar, da
 from timeline.index import page_path
 from timeline.memo import Fragments
 from timeline.model import Article, Event, Timeline
-from timeline.pages import plan_pages
+from timeline.pages import page_paths
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -257,11 +257,11 @@ def sitemap(tl: Timeline, pieces: Fragments | None = None) -> bytes:
         stamp = pieces.get(kind, f"article:{article.id}", partial(_record_lastmod, article_updated, tl, article))
         modified[page_path("article", article.id) + "index.html"] = stamp
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
-    for spec in sorted(plan_pages(tl), key=lambda s: s.path):
-        if spec.path == "404.html":
+    for path in sorted(page_paths(tl)):
+        if path == "404.html":
             continue
-        lines.append(f"<url><loc>{_x(site_url(config, spec.path))}</loc>")
-        stamp = modified.get(spec.path)
+        lines.append(f"<url><loc>{_x(site_url(config, path))}</loc>")
+        stamp = modified.get(path)
         if stamp is not None:
             lines.append(f"<lastmod>{stamp}</lastmod>")
         lines.append("</url>")

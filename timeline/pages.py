@@ -116,6 +116,22 @@ def plan_pages(tl: Timeline) -> list[PageSpec]:
     return specs
 
 
+def page_paths(tl: Timeline) -> list[str]:
+    """Return the path of every page ``plan_pages`` plans, cheaply (for the sitemap)."""
+    paths = ["index.html", "404.html", "sources/index.html", "articles/index.html", "actors/index.html",
+             "places/index.html", "tags/index.html"]  # fmt: skip
+    paths += [f"timeline/{part.key}/index.html" for part in split_timeline(tl.events)]
+    paths += [page_path("event", e.id) + "index.html" for e in tl.events]
+    paths += [page_path("article", a.id) + "index.html" for a in tl.articles]
+    paths += [
+        page_path(kind, key) + "index.html"
+        for kind, table in (("actor", tl.actors), ("place", tl.places))
+        for key in table
+    ]
+    paths += [page_path("tag", tag.slug) + "index.html" for tag in tl.tags.values()]
+    return paths
+
+
 def _event_page(tl: Timeline, event: Event, lang: str, before: Event | None, after: Event | None) -> PageSpec:
     related = tuple(tl.event_by_id[i] for i in tl.related.get(event.id, ()))
     context = {
@@ -148,5 +164,3 @@ def _entity_page(tl: Timeline, kind: str, entity: Entity, lang: str) -> PageSpec
     path = page_path(kind, entity.id) + "index.html"
     inputs = (*card_inputs(tl, events), *(a.path for a in articles))
     return PageSpec(path, "entity.html", entity.name, lang, context, inputs)
-
-

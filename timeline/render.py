@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import traceback
 import unicodedata
 from collections.abc import Mapping
@@ -201,6 +202,8 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]
         repr(
             (
                 __version__,
+                # The one date not from content (an empty feed's) follows SOURCE_DATE_EPOCH.
+                os.environ.get("SOURCE_DATE_EPOCH", ""),
                 config,
                 theme_digest(config),
                 tuple(tl.actors.values()),

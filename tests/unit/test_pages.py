@@ -56,3 +56,12 @@ def test_long_timeline_gets_part_pages_linked_from_the_overview(make_site: SiteF
     assert sorted(listed) == sorted(f"event-e{n:03d}" for n in range(320))
     assert not overview.xpath("//div[@id='events']//article")
     assert broken_links(out, "/repo/") == []
+
+
+def test_page_paths_match_the_plan(tmp_path: Path) -> None:
+    from timeline.pages import page_paths, plan_pages
+
+    repo = Path(__file__).resolve().parents[2]
+    result = build_site(repo, tmp_path / "out", workers=1)
+    assert result.timeline is not None
+    assert sorted(page_paths(result.timeline)) == sorted(spec.path for spec in plan_pages(result.timeline))
