@@ -63,6 +63,8 @@ def split_timeline(events: tuple[Event, ...], limit: int = SPLIT_AT) -> tuple[Pa
 
 ALL_INPUTS = ("*",)
 """The inputs of a page that shows something of every event or article."""
+LAYOUT = "@layout"
+"""An input standing for how a long timeline is split and which statuses occur (the part pages' frame)."""
 RANGES = "@ranges"
 """An input standing for every event that spans a range (its files' digests, together)."""
 
@@ -86,7 +88,7 @@ def plan_pages(tl: Timeline) -> list[PageSpec]:
     parts = split_timeline(tl.events)
     specs = [
         PageSpec("index.html", "timeline.html", tl.config.title, lang, {"parts": parts} if parts else {}, everything),
-        PageSpec("404.html", "404.html", t("not_found"), lang, {}, everything),
+        PageSpec("404.html", "404.html", t("not_found"), lang, {}, ()),
         PageSpec("sources/index.html", "sources.html", t("sources"), lang, {}, everything),
         PageSpec("articles/index.html", "articles.html", t("articles"), lang, {}, everything),
         PageSpec("actors/index.html", "entities.html", t("actors"), lang, actors, everything),
@@ -96,7 +98,8 @@ def plan_pages(tl: Timeline) -> list[PageSpec]:
     for n, part in enumerate(parts):
         context = {"parts": parts, "part": part, "events": part.events, "part_index": n}
         title = f"{tl.config.title}: {part.label}"
-        specs.append(PageSpec(f"timeline/{part.key}/index.html", "timeline.html", title, lang, context, everything))
+        inputs = (*card_inputs(tl, part.events), LAYOUT)
+        specs.append(PageSpec(f"timeline/{part.key}/index.html", "timeline.html", title, lang, context, inputs))
     for index, event in enumerate(tl.events):
         before = tl.events[index - 1] if index > 0 else None
         after = tl.events[index + 1] if index + 1 < len(tl.events) else None

@@ -24,9 +24,9 @@ from timeline.ignore import is_ignored
 from timeline.index import page_path
 from timeline.jsonld import Ranges, page_data
 from timeline.memo import Fragments, Memo
-from timeline.model import Event, Timeline
+from timeline.model import STATUSES, Event, Timeline
 from timeline.opendata import render_open_data
-from timeline.pages import ALL_INPUTS, RANGES, PageSpec, card_inputs, plan_pages
+from timeline.pages import ALL_INPUTS, LAYOUT, RANGES, PageSpec, card_inputs, plan_pages, split_timeline
 from timeline.search import render_search_index
 from timeline.workers import map_forked
 
@@ -176,6 +176,8 @@ def _globals(
         "time_axis": lambda: render_axis(tl),
         "structured_data": lambda page: page_data(tl, page.path, dict(page.context), ranges),
         "card": card,
+        # Computed once per build: the filter shows only statuses that some event has.
+        "statuses": tuple(status for status in STATUSES if any(e.status == status for e in tl.events)),
     }
     return shared
 
@@ -217,6 +219,12 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]
     ).hexdigest()
     everything = hashlib.sha256((shared + repr(sorted(digests.items()))).encode()).hexdigest()
     ranges = repr([digests.get(e.path, "") for e in tl.events if e.span.end is not None])
+    layout = repr(
+        (
+            [(part.key, len(part.events)) for part in split_timeline(tl.events)],
+            sorted({e.status for e in tl.events}),
+        )
+    )
     out = {"@extra": everything, "@site": shared}
     for spec in specs:
         if spec.inputs == ALL_INPUTS:
@@ -224,7 +232,8 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]
             continue
         digest = hashlib.sha256(f"{shared}\0{spec.path}\0{spec.template}\0{spec.title}".encode())
         for name in spec.inputs:
-            digest.update(f"\0{name}\0{ranges if name == RANGES else digests.get(name, '')}".encode())
+            value = ranges if name == RANGES else layout if name == LAYOUT else digests.get(name, "")
+            digest.update(f"\0{name}\0{value}".encode())
         out[spec.path] = digest.hexdigest()
     return out
 

@@ -65,3 +65,34 @@ def test_page_paths_match_the_plan(tmp_path: Path) -> None:
     result = build_site(repo, tmp_path / "out", workers=1)
     assert result.timeline is not None
     assert sorted(page_paths(result.timeline)) == sorted(spec.path for spec in plan_pages(result.timeline))
+
+
+def test_split_timeline_incremental_equals_full(make_site: SiteFactory, tmp_path: Path) -> None:
+    from tests.integration.sitecrawl import tree_digest
+    from timeline.session import BuildSession
+
+    files = {
+        f"content/events/e{n:03d}.yaml": (
+            f"title: Event {n}\ndate: {1960 + n // 8}-{1 + n % 12:02d}\n"
+            "sources:\n  - title: A report\n    url: https://example.org/r\n"
+        )
+        for n in range(310)
+    }
+    site = make_site(files)
+    session = BuildSession()
+    assert not build_site(site, tmp_path / "warm", session=session).failed()
+    edits = [
+        ("content/events/e005.yaml", "title: Event 5\n", "title: Renamed five\n"),
+        ("content/events/e300.yaml", "date: 1997-01\n", "date: 1961-01\n"),  # moves to another part
+        ("content/events/e010.yaml", "date: 1961-11\n", "date: 1961-11\nstatus: disputed\n"),  # a new status
+    ]
+    for rel, old, new in edits:
+        path = site / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, text)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        warm = build_site(site, tmp_path / "warm", session=session)
+        assert warm.site is not None and warm.site.kept, "the warm build reused nothing"
+        cold = tmp_path / f"cold-{rel.split('/')[-1]}"
+        assert not build_site(site, cold).failed()
+        assert tree_digest(tmp_path / "warm") == tree_digest(cold), rel
