@@ -93,9 +93,8 @@ def report(name: str, timings: list[float]) -> None:
     """Print median and p95 in milliseconds."""
     ordered = sorted(timings)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    print(
-        f"{name:<40} edits={len(timings):>3}  median={statistics.median(ordered) * 1000:7.0f} ms  p95={p95 * 1000:7.0f} ms"
-    )
+    median = statistics.median(ordered) * 1000
+    print(f"{name:<40} edits={len(timings):>3}  median={median:7.0f} ms  p95={p95 * 1000:7.0f} ms")
 
 
 def run(name: str, site: Path, event_id: str, edits: int) -> None:
