@@ -269,7 +269,7 @@ def _render_all(
                 allowed = "use http, https, mailto or a relative URL"
                 diags.append(error(*where, f"link scheme '{link.target}:' is not allowed ({allowed})"))
             elif link.kind == "asset":
-                if link.target.lstrip("/") not in _asset_set(known):
+                if link.target.lstrip("/") not in known["asset"]:
                     diags.append(error(*where, f"image '{link.target}' is not a file under content/"))
             elif link.kind == "anchor":
                 if link.anchor not in anchors[page]:
@@ -284,8 +284,3 @@ def _render_all(
                 if link.anchor and link.anchor not in target_anchors:
                     diags.append(error(*where, f"no anchor '#{link.anchor}' on {link.kind} '{link.target}'"))
     return {key: rendered.html for key, _, _, rendered in sorted(docs, key=lambda d: d[0])}, linked
-
-
-def _asset_set(known: Mapping[str, Mapping[str, object]]) -> frozenset[str]:
-    assets = known.get("asset", {})
-    return frozenset(assets)

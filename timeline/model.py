@@ -259,10 +259,3 @@ class Timeline:
     html: Mapping[str, str]
     """``event:<id>:summary``, ``article:<id>:summary``, ``article:<id>:body`` -> rendered HTML."""
     assets: tuple[str, ...]
-
-    def years(self) -> tuple[tuple[int, tuple[Event, ...]], ...]:
-        """Return events grouped by the year they start in, in order."""
-        groups: dict[int, list[Event]] = {}
-        for event in self.events:
-            groups.setdefault(event.span.start.year, []).append(event)
-        return tuple((year, tuple(items)) for year, items in groups.items())

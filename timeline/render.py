@@ -122,8 +122,7 @@ def _globals(
     tl: Timeline,
     env: jinja2.Environment,
     memo: CardMemo | None = None,
-    digests: Mapping[str, str] | None = None,
-    site_digest: str = "",
+    records: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     config = tl.config
     base = config.base_path
@@ -149,10 +148,10 @@ def _globals(
         if key in cards:
             return cards[key]
         stored = None
-        if memo is not None and digests is not None:
-            # Across builds (serve, the build cache) a card is kept while its inputs are unchanged.
-            inputs = [f"{path}={digests.get(path, '')}" for path in card_inputs(tl, (event,))]
-            stored = hashlib.sha256(repr((site_digest, key, inputs)).encode()).hexdigest()
+        if memo is not None and records is not None:
+            # Across builds (serve, the build cache) a card is kept while its record's digest
+            # (the event, the articles it cites, the site) is unchanged.
+            stored = f"{records[f'event:{event.id}']}:{level}:{eras}"
             text = memo.get(stored)
             if text is not None:
                 cards[key] = Markup(text)
@@ -286,7 +285,8 @@ def render_site(
     prints = fingerprints(tl, specs, digests or {})
     site_digest = prints.pop("@site")
     reuse = can_reuse(tl.config)
-    shared = _globals(tl, env, cards if reuse else None, digests, site_digest)
+    records = record_digests(tl, digests or {}, site_digest)
+    shared = _globals(tl, env, cards if reuse else None, records)
     old = previous if previous is not None and previous_dir is not None and reuse else {}
     kept: set[str] = set()
 
@@ -318,7 +318,7 @@ def render_site(
         origins += [(path, path) for path in extra]
         prints.update({path: "@" + prints["@extra"] for path in extra})
     else:
-        pieces = Fragments(fragments, record_digests(tl, digests or {}, site_digest)) if reuse else Fragments()
+        pieces = Fragments(fragments, records) if reuse else Fragments()
         for produce in EXTRA_OUTPUTS:
             for path, data in produce(tl, pieces).items():
                 pages[path] = data
