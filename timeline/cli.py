@@ -122,7 +122,10 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("build failed; the previous output was left as it was", file=err)
         return 1
     if not args.quiet and result.site is not None:
-        print(f"built {len(result.site.pages)} pages into {result.config.output}", file=out)
+        site = result.site
+        total = len(site.pages) + len(site.kept)
+        detail = f" ({len(site.pages)} rendered, {len(site.kept)} unchanged)" if site.kept else ""
+        print(f"built {total} files into {result.config.output}{detail}", file=out)
     return 0
 
 
