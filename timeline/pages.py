@@ -24,7 +24,7 @@ class PageSpec:
     """Content files whose bytes this page shows, for dependency tracking; ``ALL_INPUTS`` for all.
 
     Besides these, every page depends on site.yaml, the theme, the actors, places and tags, and
-    which ids exist (links resolve or not); see ``render.fingerprints``.
+    which ids exist (links resolve or not); see ``fingerprint.fingerprints``.
     """
 
 

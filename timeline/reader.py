@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -47,7 +46,7 @@ from timeline.schema import (
     is_true,
     positive_int,
 )
-from timeline.sourcefile import read_source
+from timeline.sourcefile import StatMemo, digest_source, read_source
 from timeline.yamldoc import Fields, YMap, load_yaml, split_front_matter, unclosed_front_matter
 
 __all__ = ["ALLOWED_SCHEMES", "ASSET_CAP", "MARKDOWN_CAP", "YAML_CAP", "check_url", "read_content"]
@@ -59,9 +58,6 @@ RecordMemo = Memo[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]]
 
 A caller that keeps one across builds (``serve``, the build cache) re-parses only changed files.
 """
-
-StatMemo = dict[str, tuple[int, int, str]]
-"""File -> (size, modification time in ns, sha256 of its bytes) when it was last read."""
 
 MARKDOWN_CAP = 512 * 1024
 YAML_CAP = 256 * 1024
@@ -85,27 +81,10 @@ class _Reader:
     def cached(self, path: Path, cap: int, parse: Callable[[Path], T | None]) -> T | None:
         """Return ``parse(path)``, reusing the memo's result when the file's bytes are unchanged."""
         rel = self.rel(path)
-        data: bytes | None = None
-        try:
-            stat = path.stat()
-            seen = self.stats.get(rel) if self.stats is not None else None
-            # Same size and modification time as when it was hashed, and not modified within the
-            # last two seconds (a write in the same clock tick could keep both): same bytes.
-            if (
-                seen is not None
-                and seen[:2] == (stat.st_size, stat.st_mtime_ns)
-                and time.time_ns() - stat.st_mtime_ns > 2e9
-            ):
-                digest = seen[2]
-            else:
-                data = path.read_bytes() if stat.st_size <= cap else None
-                if data is None:
-                    return parse(path)  # read_source reports why
-                digest = hashlib.sha256(data).hexdigest()
-                if self.stats is not None:
-                    self.stats[rel] = (stat.st_size, stat.st_mtime_ns, digest)
-        except OSError:
-            return parse(path)
+        found = digest_source(path, rel, cap, self.stats)
+        if found is None:
+            return parse(path)  # read_source reports why
+        digest, data = found
         self.digests[rel] = digest
         key = (rel, digest + self.context)
         hit = self.memo.get(key) if self.memo is not None else None

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 import traceback
 import unicodedata
 from collections.abc import Mapping
@@ -14,20 +12,20 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from timeline import __version__
 from timeline.axis import render_axis
 from timeline.config import Era, SiteConfig
 from timeline.errors import Diagnostic, error
 from timeline.feeds import render_feeds
+from timeline.fingerprint import fingerprints, record_digests
 from timeline.i18n import Translator
-from timeline.ignore import is_ignored
 from timeline.index import page_path
 from timeline.jsonld import Ranges, page_data
 from timeline.memo import Fragments, Memo
 from timeline.model import STATUSES, Event, Timeline
 from timeline.opendata import render_open_data
-from timeline.pages import ALL_INPUTS, LAYOUT, RANGES, PageSpec, card_inputs, plan_pages, split_timeline
+from timeline.pages import ALL_INPUTS, PageSpec, plan_pages
 from timeline.search import render_search_index
+from timeline.theme import builtin_themes, can_reuse, make_environment, static_files
 from timeline.workers import map_forked
 
 PARALLEL_FROM = 400
@@ -35,48 +33,6 @@ PARALLEL_FROM = 400
 
 # Machine-readable files rendered from the whole timeline, beside the HTML pages.
 EXTRA_OUTPUTS = (render_feeds, render_open_data, render_search_index)
-
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
-
-
-def builtin_themes() -> Path:
-    """Return the folder of the themes that ship with timeline."""
-    # In a source checkout the themes sit beside the package; installed, they are package data.
-    if (BUILTIN_THEMES / "default" / "templates").is_dir():
-        return BUILTIN_THEMES
-    return Path(__file__).resolve().parent / "_themes"
-
-
-def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
-    """Return the theme folders to search, nearest first: the site's, then the built-in ones."""
-    candidates = [config.root / "themes" / config.theme, builtin_themes() / config.theme, builtin_themes() / "default"]
-    seen: list[Path] = []
-    for folder in candidates:
-        if folder.is_dir() and folder.resolve() not in [s.resolve() for s in seen]:
-            seen.append(folder)
-    return tuple(seen)
-
-
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """Return a Jinja environment: autoescape on for every template, undefined names fatal.
-
-    Templates resolve through the chain (site theme, then built-in), and every built-in theme is
-    also reachable by name (``{% extends "default/event.html" %}``) so an override can extend it.
-    """
-    chain = [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(config)]
-    by_name = {
-        d.name: jinja2.FileSystemLoader(str(d / "templates"))
-        for d in sorted(builtin_themes().iterdir())
-        if (d / "templates").is_dir()
-    }
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader([*chain, jinja2.PrefixLoader(by_name)]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -186,78 +142,6 @@ def _absolute(config: SiteConfig, path: str) -> str:
     return root + path.removesuffix("index.html")
 
 
-def theme_digest(config: SiteConfig) -> str:
-    """Return a digest of every template and static file in the theme chain."""
-    digest = hashlib.sha256()
-    for folder in theme_dirs(config):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]) -> dict[str, str]:
-    """Return, for every page and for the extra outputs (key ``@extra``), a digest of its inputs."""
-    config = tl.config
-    shared = hashlib.sha256(
-        repr(
-            (
-                __version__,
-                # The one date not from content (an empty feed's) follows SOURCE_DATE_EPOCH.
-                os.environ.get("SOURCE_DATE_EPOCH", ""),
-                config,
-                theme_digest(config),
-                tuple(tl.actors.values()),
-                tuple(tl.places.values()),
-                tuple(tl.tags.values()),
-                tuple(tl.event_by_id),
-                tuple(tl.article_by_id),
-                tl.assets,
-            )
-        ).encode("utf-8")
-    ).hexdigest()
-    everything = hashlib.sha256((shared + repr(sorted(digests.items()))).encode()).hexdigest()
-    ranges = repr([digests.get(e.path, "") for e in tl.events if e.span.end is not None])
-    layout = repr(
-        (
-            [(part.key, len(part.events)) for part in split_timeline(tl.events)],
-            sorted({e.status for e in tl.events}),
-        )
-    )
-    out = {"@extra": everything, "@site": shared}
-    for spec in specs:
-        if spec.inputs == ALL_INPUTS:
-            out[spec.path] = everything
-            continue
-        digest = hashlib.sha256(f"{shared}\0{spec.path}\0{spec.template}\0{spec.title}".encode())
-        for name in spec.inputs:
-            value = ranges if name == RANGES else layout if name == LAYOUT else digests.get(name, "")
-            digest.update(f"\0{name}\0{value}".encode())
-        out[spec.path] = digest.hexdigest()
-    return out
-
-
-def record_digests(tl: Timeline, digests: Mapping[str, str], site_digest: str) -> dict[str, str]:
-    """Return ``event:<id>`` / ``article:<id>`` -> digest of all a record's pieces may show."""
-    out: dict[str, str] = {}
-    for event in tl.events:
-        inputs = [f"{path}={digests.get(path, '')}" for path in card_inputs(tl, (event,))]
-        out[f"event:{event.id}"] = hashlib.sha256(repr((site_digest, inputs)).encode()).hexdigest()
-    for article in tl.articles:
-        events = [f"{e}={digests.get(tl.event_by_id[e].path, '')}" for e in tl.events_of_article.get(article.id, ())]
-        own = digests.get(article.path, "")
-        out[f"article:{article.id}"] = hashlib.sha256(repr((site_digest, own, events)).encode()).hexdigest()
-    return out
-
-
-def can_reuse(config: SiteConfig) -> bool:
-    """Return True if pages may be reused when their inputs are unchanged.
-
-    Not with a theme of the site's own: its templates may read anything in the timeline.
-    """
-    return all(d.resolve().is_relative_to(builtin_themes().resolve()) for d in theme_dirs(config))
-
-
 def render_site(
     tl: Timeline,
     env: jinja2.Environment | None = None,
@@ -324,7 +208,7 @@ def render_site(
                 pages[path] = data
                 origins.append((path, path))
                 prints[path] = "@" + prints["@extra"]
-    copies = _static_files(tl.config)
+    copies = static_files(tl.config)
     origins += [(path, path) for path in copies]
     for rel in tl.assets:
         copies[rel] = tl.config.content_dir / rel
@@ -346,9 +230,7 @@ def render_page(
     t = Translator(spec.lang)
     try:
         template = env.get_template(spec.template)
-        return template.render(
-            {**shared, **spec.context}, page=spec, t=t, canonical=_absolute(config, spec.path)
-        )
+        return template.render({**shared, **spec.context}, page=spec, t=t, canonical=_absolute(config, spec.path))
     except jinja2.TemplateSyntaxError as exc:
         diags.append(error(_template_path(exc.filename, config), exc.lineno or 1, 1, f"template: {exc.message}"))
     except jinja2.TemplateNotFound as exc:
@@ -376,18 +258,6 @@ def _template_path(filename: str | None, config: SiteConfig) -> str:
         if path.is_relative_to(base):
             return path.relative_to(base).as_posix()
     return path.as_posix()
-
-
-def _static_files(config: SiteConfig) -> dict[str, Path]:
-    """Return theme static files, the nearest theme's copy of each name winning."""
-    files: dict[str, Path] = {}
-    for theme in reversed(theme_dirs(config)):
-        static = theme / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            rel = path.relative_to(static)
-            if path.is_file() and not any(is_ignored(p) for p in rel.parts):
-                files["assets/" + rel.as_posix()] = path
-    return files
 
 
 def _check_collisions(origins: list[tuple[str, str]], diags: list[Diagnostic]) -> None:

@@ -18,8 +18,10 @@ from timeline.config import SiteConfig
 from timeline.errors import Diagnostic
 from timeline.index import MarkdownMemo
 from timeline.memo import Memo
-from timeline.reader import RecordMemo, StatMemo
-from timeline.render import CardMemo, make_environment, theme_dirs
+from timeline.reader import RecordMemo
+from timeline.render import CardMemo
+from timeline.sourcefile import StatMemo
+from timeline.theme import make_environment, theme_dirs
 
 # The whole session is one entry: one read at start-up beats thousands of small files.
 SESSION_KEY = hashlib.sha256(b"timeline build session").hexdigest()

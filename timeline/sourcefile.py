@@ -5,14 +5,45 @@ A file that fails any of these is never parsed; the reason comes back as a locat
 
 from __future__ import annotations
 
+import hashlib
+import time
 from pathlib import Path
 
 from timeline.errors import Diagnostic, error
 
+StatMemo = dict[str, tuple[int, int, str]]
+"""File -> (size, modification time in ns, sha256 of its bytes) when it was last read."""
 
-def read_source(
-    path: Path, rel: str, cap: int, data: bytes | None = None
-) -> tuple[str | None, Diagnostic | None]:
+
+def digest_source(path: Path, rel: str, cap: int, stats: StatMemo | None) -> tuple[str, bytes | None] | None:
+    """Return the sha256 of a file's bytes and the bytes when they had to be read.
+
+    With ``stats``, a file whose size and modification time are as they were when it was last
+    hashed, and that was not written within the last two seconds (a write in the same clock tick
+    could keep both), is taken to be unchanged and not read at all. None when the file is too
+    large or unreadable: ``read_source`` then reports why.
+    """
+    try:
+        stat = path.stat()
+        seen = stats.get(rel) if stats is not None else None
+        if (
+            seen is not None
+            and seen[:2] == (stat.st_size, stat.st_mtime_ns)
+            and time.time_ns() - stat.st_mtime_ns > 2e9
+        ):
+            return seen[2], None
+        if stat.st_size > cap:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if stats is not None:
+        stats[rel] = (stat.st_size, stat.st_mtime_ns, digest)
+    return digest, data
+
+
+def read_source(path: Path, rel: str, cap: int, data: bytes | None = None) -> tuple[str | None, Diagnostic | None]:
     """Return the text of ``path`` (reported as ``rel``), or None and the reason it cannot be used.
 
     ``data``, when given, is the file's bytes already read by the caller.

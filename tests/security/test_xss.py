@@ -15,7 +15,7 @@ from tests.security.scan import scan_tree
 from timeline.cli import main
 from timeline.config import load_config
 from timeline.markdown import make_parser
-from timeline.render import make_environment
+from timeline.theme import make_environment
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -19,11 +19,11 @@ from timeline.cache import decode, encode
 from timeline.config import load_config
 from timeline.errors import has_errors
 from timeline.feeds import ics_text, render_feeds
+from timeline.fingerprint import record_digests
 from timeline.index import index_content
 from timeline.memo import Fragments, Memo
 from timeline.model import Timeline
 from timeline.reader import read_content
-from timeline.render import record_digests
 
 REPO = Path(__file__).resolve().parents[2]
 XSD = REPO / "tests" / "fixtures" / "sitemap-0.9.xsd"

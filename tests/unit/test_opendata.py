@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from timeline.build import build_site
 from timeline.config import load_config
 from timeline.errors import has_errors
+from timeline.fingerprint import record_digests
 from timeline.index import index_content
 from timeline.interchange import import_file
 from timeline.jsontext import Encoded, dumps
@@ -24,7 +25,6 @@ from timeline.memo import Fragments, Memo
 from timeline.model import Timeline
 from timeline.opendata import CSV_COLUMNS, events_json_schema, render_open_data
 from timeline.reader import read_content
-from timeline.render import record_digests
 
 REPO = Path(__file__).resolve().parents[2]
 

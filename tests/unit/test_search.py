@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from timeline.config import load_config
+from timeline.fingerprint import record_digests
 from timeline.index import index_content
 from timeline.memo import Fragments, Memo
 from timeline.model import Timeline
 from timeline.reader import read_content
-from timeline.render import record_digests
 from timeline.search import render_search_index, strip_html
 
 REPO = Path(__file__).resolve().parents[2]

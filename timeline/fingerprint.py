@@ -1,0 +1,70 @@
+"""Fingerprints: a digest of everything each output was made from, so a rebuild can keep it.
+
+Every page depends on the site (config, theme, actors, places, tags, which ids exist, the tool's
+version, ``SOURCE_DATE_EPOCH``) and on the content files it lists in ``PageSpec.inputs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+
+from timeline import __version__
+from timeline.model import Timeline
+from timeline.pages import ALL_INPUTS, LAYOUT, RANGES, PageSpec, card_inputs, split_timeline
+from timeline.theme import theme_digest
+
+
+def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]) -> dict[str, str]:
+    """Return, for every page and for the extra outputs (key ``@extra``), a digest of its inputs."""
+    config = tl.config
+    shared = hashlib.sha256(
+        repr(
+            (
+                __version__,
+                # The one date not from content (an empty feed's) follows SOURCE_DATE_EPOCH.
+                os.environ.get("SOURCE_DATE_EPOCH", ""),
+                config,
+                theme_digest(config),
+                tuple(tl.actors.values()),
+                tuple(tl.places.values()),
+                tuple(tl.tags.values()),
+                tuple(tl.event_by_id),
+                tuple(tl.article_by_id),
+                tl.assets,
+            )
+        ).encode("utf-8")
+    ).hexdigest()
+    everything = hashlib.sha256((shared + repr(sorted(digests.items()))).encode()).hexdigest()
+    ranges = repr([digests.get(e.path, "") for e in tl.events if e.span.end is not None])
+    layout = repr(
+        (
+            [(part.key, len(part.events)) for part in split_timeline(tl.events)],
+            sorted({e.status for e in tl.events}),
+        )
+    )
+    out = {"@extra": everything, "@site": shared}
+    for spec in specs:
+        if spec.inputs == ALL_INPUTS:
+            out[spec.path] = everything
+            continue
+        digest = hashlib.sha256(f"{shared}\0{spec.path}\0{spec.template}\0{spec.title}".encode())
+        for name in spec.inputs:
+            value = ranges if name == RANGES else layout if name == LAYOUT else digests.get(name, "")
+            digest.update(f"\0{name}\0{value}".encode())
+        out[spec.path] = digest.hexdigest()
+    return out
+
+
+def record_digests(tl: Timeline, digests: Mapping[str, str], site_digest: str) -> dict[str, str]:
+    """Return ``event:<id>`` / ``article:<id>`` -> digest of all a record's pieces may show."""
+    out: dict[str, str] = {}
+    for event in tl.events:
+        inputs = [f"{path}={digests.get(path, '')}" for path in card_inputs(tl, (event,))]
+        out[f"event:{event.id}"] = hashlib.sha256(repr((site_digest, inputs)).encode()).hexdigest()
+    for article in tl.articles:
+        events = [f"{e}={digests.get(tl.event_by_id[e].path, '')}" for e in tl.events_of_article.get(article.id, ())]
+        own = digests.get(article.path, "")
+        out[f"article:{article.id}"] = hashlib.sha256(repr((site_digest, own, events)).encode()).hexdigest()
+    return out
