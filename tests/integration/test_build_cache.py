@@ -35,7 +35,9 @@ def test_cached_builds_equal_uncached_ones(tmp_path: Path) -> None:
     event = site / "content/events/washington-talks-scheduled.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("title:", "title: Moved -", 1), encoding="utf-8")
     article = site / "content/articles/okezone-2020-10-23-putin-5000.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("publisher: Okezone", "publisher: Oke"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("publisher: Okezone", "publisher: Oke"), encoding="utf-8"
+    )
     warm = run("build", site)
     assert warm.returncode == 0, warm.stderr
     assert "unchanged" in warm.stdout
