@@ -82,7 +82,7 @@ def _globals(
 ) -> dict[str, Any]:
     config = tl.config
     base = config.base_path
-    cards: dict[tuple[str, int, bool], Markup] = {}
+    made: dict[tuple[str, str, str], Markup] = {}
     ranges = Ranges(tl)
     card_page = PageSpec("", "_card.html", "", config.language, {})
 
@@ -97,28 +97,26 @@ def _globals(
         # The only |safe-equivalent: HTML that our own Markdown renderer produced, with raw HTML off.
         return Markup(tl.html.get(key, ""))
 
+    def piece(template: str, event: Event, variant: str, **context: Any) -> Markup:
+        # A part of a page that shows one event and nothing of the page around it (a card in a
+        # list, the event's rows on the sources page): rendered once per build, and across builds
+        # (serve, the build cache) kept while the event's record digest is unchanged.
+        key = (template, event.id, variant)
+        if key in made:
+            return made[key]
+        stored = f"{records[f'event:{event.id}']}:{template}:{variant}" if memo is not None and records else None
+        text = memo.get(stored) if memo is not None and stored is not None else None
+        if text is None:
+            values = {**shared, **context, "event": event}
+            text = env.get_template(template).render(values, page=card_page, t=Translator(config.language))
+            if memo is not None and stored is not None:
+                memo.put(stored, text)
+        made[key] = Markup(text)
+        return made[key]
+
     def card(event: Event, level: int = 3, eras: bool = False) -> Markup:
-        # An event's card appears on many pages (timeline, actors, places, tags, related):
-        # render it once per build. It depends on nothing of the page it is shown on.
-        key = (event.id, level, eras)
-        if key in cards:
-            return cards[key]
-        stored = None
-        if memo is not None and records is not None:
-            # Across builds (serve, the build cache) a card is kept while its record's digest
-            # (the event, the articles it cites, the site) is unchanged.
-            stored = f"{records[f'event:{event.id}']}:{level}:{eras}"
-            text = memo.get(stored)
-            if text is not None:
-                cards[key] = Markup(text)
-                return cards[key]
         classes = era_classes(event, config.eras) if eras else ""
-        context = {**shared, "event": event, "level": level, "era_class": classes}
-        text = env.get_template("_card.html").render(context, page=card_page, t=Translator(config.language))
-        cards[key] = Markup(text.rstrip("\n"))
-        if memo is not None and stored is not None:
-            memo.put(stored, str(cards[key]))
-        return cards[key]
+        return piece("_card.html", event, f"{level}:{eras}", level=level, era_class=classes)
 
     shared = {
         "site": config,
@@ -131,6 +129,8 @@ def _globals(
         "time_axis": lambda: render_axis(tl),
         "structured_data": lambda page: page_data(tl, page.path, dict(page.context), ranges),
         "card": card,
+        "source_rows": lambda event: piece("_source_rows.html", event, ""),
+        "has_external_sources": any(not s.article for e in tl.events for s in e.sources),
         # Computed once per build: the filter shows only statuses that some event has.
         "statuses": tuple(status for status in STATUSES if any(e.status == status for e in tl.events)),
     }
