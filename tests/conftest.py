@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,3 +57,12 @@ def _cwd_unchanged() -> Iterator[None]:
     before = os.getcwd()
     yield
     assert os.getcwd() == before
+
+
+def copy_example(tmp_path: Path) -> Path:
+    """Return a fresh copy of the example site (site.yaml and content/) in ``tmp_path/site``."""
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    return site

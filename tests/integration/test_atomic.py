@@ -12,20 +12,12 @@ import pytest
 
 import timeline.build
 import timeline.render
+from tests.conftest import copy_example as example_copy
 from timeline.build import build_site
 from timeline.cli import main
 from timeline.errors import TimelineError
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def example_copy(tmp_path: Path) -> Path:
-    """Return a fresh copy of the example site."""
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    shutil.copytree(REPO / "content", site / "content")
-    return site
 
 
 def tree_hash(folder: Path) -> dict[str, str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -15,14 +15,6 @@ REPO = Path(__file__).resolve().parents[2]
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "timeline", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
-def copy_example(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    shutil.copytree(REPO / "content", site / "content")
-    return site
 
 
 def test_cached_builds_equal_uncached_ones(tmp_path: Path) -> None:

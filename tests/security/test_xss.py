@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_example as example_copy
 from tests.security.scan import scan_tree
 from timeline.cli import main
 from timeline.config import load_config
@@ -60,15 +60,6 @@ quotes:
 
 <script>alert(1)</script> <iframe src="//evil.example"></iframe>
 """
-
-
-def example_copy(tmp_path: Path) -> Path:
-    """Return a fresh copy of the example site."""
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    shutil.copytree(REPO / "content", site / "content")
-    return site
 
 
 def build(site: Path) -> tuple[int, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import icalendar
 import pytest
 from lxml import etree
 
+from tests.conftest import copy_example as _site_copy
 from timeline.build import build_site
 from timeline.cache import decode, encode
 from timeline.config import load_config
@@ -196,14 +196,6 @@ def test_feeds_are_deterministic(example: tuple[Timeline, Path], tmp_path: Path)
     assert not build_site(REPO, again).failed()
     for name in ("feed.xml", "articles.xml", "events.ics", "sitemap.xml", "robots.txt", "actors/russia/events.ics"):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
-
-
-def _site_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    return root
 
 
 def _with_digests(root: Path) -> tuple[Timeline, dict[str, str]]:
