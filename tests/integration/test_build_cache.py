@@ -9,8 +9,6 @@ from pathlib import Path
 from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "timeline", *map(str, args)]
