@@ -17,8 +17,6 @@ from timeline.config import load_config
 from timeline.markdown import make_parser
 from timeline.theme import make_environment
 
-REPO = Path(__file__).resolve().parents[2]
-
 HOSTILE_EVENT = """\
 title: '"><script>alert(1)</script></script><script>alert(2)</script><!--'
 date: 2020-10-01
