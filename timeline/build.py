@@ -47,11 +47,9 @@ def run_pipeline(config: SiteConfig, session: BuildSession | None = None, *, wor
     problem = check_language(config.language)
     if problem:
         diags.append(error("site.yaml", 1, 1, problem))
-    content, read_diags = read_content(
-        config, session.records if session else None, session.stats if session else None
-    )
+    content, read_diags = read_content(config, session.records if session else None, session.stats if session else None)
     diags += read_diags
-    timeline, index_diags = index_content(content, config, memo=session.markdown if session else None)
+    timeline, index_diags = index_content(content, config, memo=session.markdown if session else None, workers=workers)
     diags += index_diags
     if has_errors(diags):
         return BuildResult(config, tuple(sorted(set(diags))), None, timeline)

@@ -13,6 +13,10 @@ from timeline.errors import Diagnostic, error, warning
 from timeline.markdown import XREF_KINDS, Rendered, make_parser, render_markdown
 from timeline.memo import Memo
 from timeline.model import Article, Content, Entity, Event, Ref, Tag, Timeline, slugify
+from timeline.workers import map_forked
+
+PARALLEL_FROM = 400
+"""Fewest Markdown texts to render before forking workers is worth it."""
 
 # Anchors that the default theme's pages always carry, so Markdown may link to them.
 # Sections appear only when they have content, so their anchors exist only then.
@@ -115,7 +119,12 @@ MarkdownMemo = Memo[tuple[str, int, int, str], tuple[Rendered, tuple[tuple[tuple
 
 
 def index_content(
-    content: Content, config: SiteConfig, *, md: MarkdownIt | None = None, memo: MarkdownMemo | None = None
+    content: Content,
+    config: SiteConfig,
+    *,
+    md: MarkdownIt | None = None,
+    memo: MarkdownMemo | None = None,
+    workers: int = 1,
 ) -> tuple[Timeline, list[Diagnostic]]:
     """Return the indexed timeline and every cross-reference problem found."""
     diags: list[Diagnostic] = []
@@ -183,7 +192,7 @@ def index_content(
         **{f"article:{k}": article_anchors(a) for k, a in articles.items()},
     }
     html, linked_articles = _render_all(
-        md or make_parser(), events, articles, known, tags, config, diags, page_anchors, memo
+        md or make_parser(), events, articles, known, tags, config, diags, page_anchors, memo, workers
     )
     for article in articles.values():
         if not events_of_article[article.id] and article.id not in linked_articles:
@@ -223,6 +232,7 @@ def _render_all(
     diags: list[Diagnostic],
     page_anchors: Mapping[str, set[str]],
     memo: MarkdownMemo | None,
+    workers: int = 1,
 ) -> tuple[dict[str, str], set[str]]:
     """Render every Markdown field, then check every link it makes against every page's anchors."""
     slugs = {name: tag.slug for name, tag in tags.items()}
@@ -232,32 +242,38 @@ def _render_all(
             return page_path("tag", slugs[target]) if target in slugs else None
         return page_path(kind, target) if target in known[kind] else None
 
-    def render(text: str, line: int, col: int) -> Rendered:
-        key = (text, line, col, config.base_path)
-        hit = memo.get(key) if memo is not None else None
+    def cached(text: str, line: int, col: int) -> Rendered | None:
+        hit = memo.get((text, line, col, config.base_path)) if memo is not None else None
         # A hit is good only while every cross-reference still resolves as it did.
         if hit is not None and all(resolve(kind, target) == path for (kind, target), path in hit[1]):
             return hit[0]
-        rendered = render_markdown(
-            md, text, base_path=config.base_path, resolve=resolve, first_line=line, first_col=col
-        )
-        if memo is not None:
-            refs = {(link.kind, link.target) for link in rendered.links if link.kind in XREF_KINDS}
-            memo.put(key, (rendered, tuple((ref, resolve(*ref)) for ref in sorted(refs))))
-        return rendered
+        return None
 
-    docs: list[tuple[str, str, str, Rendered]] = []  # (key, page, path, rendered)
+    def render(job: tuple[str, int, int]) -> Rendered:
+        text, line, col = job
+        return render_markdown(md, text, base_path=config.base_path, resolve=resolve, first_line=line, first_col=col)
+
+    fields: list[tuple[str, str, str, tuple[str, int, int]]] = []  # (key, page, path, (text, line, col))
     for event in events.values():
-        rendered = render(event.summary, event.summary_line, event.summary_col)
-        docs.append((f"event:{event.id}:summary", f"event:{event.id}", event.path, rendered))
+        job = (event.summary, event.summary_line, event.summary_col)
+        fields.append((f"event:{event.id}:summary", f"event:{event.id}", event.path, job))
     for article in articles.values():
-        fields = (
-            ("summary", article.summary, article.summary_line, article.summary_col),
-            ("body", article.body, article.body_line, 1),
-        )
-        for field, text, line, col in fields:
-            rendered = render(text, line, col)
-            docs.append((f"article:{article.id}:{field}", f"article:{article.id}", article.path, rendered))
+        for field, job in (
+            ("summary", (article.summary, article.summary_line, article.summary_col)),
+            ("body", (article.body, article.body_line, 1)),
+        ):
+            fields.append((f"article:{article.id}:{field}", f"article:{article.id}", article.path, job))
+    found = [cached(*job) for _, _, _, job in fields]
+    missing = [job for (_, _, _, job), hit in zip(fields, found, strict=True) if hit is None]
+    # Markdown is the largest share of a cold build: spread it over the cores when there is a lot.
+    fresh = iter(map_forked(render, missing, workers if len(missing) >= PARALLEL_FROM else 1))
+    docs: list[tuple[str, str, str, Rendered]] = []  # (key, page, path, rendered)
+    for (key, page, path, job), hit in zip(fields, found, strict=True):
+        rendered = hit if hit is not None else next(fresh)
+        if hit is None and memo is not None:
+            refs = {(link.kind, link.target) for link in rendered.links if link.kind in XREF_KINDS}
+            memo.put((*job, config.base_path), (rendered, tuple((ref, resolve(*ref)) for ref in sorted(refs))))
+        docs.append((key, page, path, rendered))
     anchors = {page: set(ids) for page, ids in page_anchors.items()}
     for _, page, _, rendered in docs:
         anchors[page].update(rendered.anchors)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import timeline.index
 import timeline.render
 from tests.integration.sitecrawl import tree_digest
 from timeline.build import build_site
@@ -42,6 +43,7 @@ def test_a_failing_item_fails_as_it_would_serially() -> None:
 
 def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeline.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(timeline.index, "PARALLEL_FROM", 1)
 
     build_site(REPO, tmp_path / "one", workers=1)
     build_site(REPO, tmp_path / "two", workers=2)
