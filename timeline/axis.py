@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 
 import babel.dates
 from markupsafe import Markup, escape
 
-from timeline.dates import EDate
+from timeline.dates import DateSpan, EDate
 from timeline.i18n import Translator
 from timeline.index import page_path
 from timeline.model import Event, Timeline
@@ -68,8 +69,14 @@ class Stretch:
 
 
 def _event_extent(event: Event) -> tuple[float, float]:
-    start = position(event.span.start)
-    end = position(event.span.end or event.span.start, end=True)
+    return _span_extent(event.span)
+
+
+# A pure function of a frozen date span; the axis asks it several times per event per build.
+@functools.lru_cache(maxsize=65536)
+def _span_extent(span: DateSpan) -> tuple[float, float]:
+    start = position(span.start)
+    end = position(span.end or span.start, end=True)
     return start, max(end, start)
 
 
@@ -194,10 +201,7 @@ def _mark(event: Event, stretch: Stretch, lane: int, href: str, label: str) -> s
             classes.append("period")  # a month or a year, not an exact day: drawn as the period it names
         width = max(stretch.x(hi) - stretch.x(lo), 0.8)
         shape = f'<rect x="{_pct(stretch.x(lo))}" y="{y - 4:g}" width="{_pct(width)}" height="8" rx="3"/>'
-    return (
-        f'<a href="{escape(href)}" class="{" ".join(classes)}" aria-label="{name}">'
-        f"<title>{name}</title>{shape}</a>"
-    )
+    return f'<a href="{escape(href)}" class="{" ".join(classes)}" aria-label="{name}"><title>{name}</title>{shape}</a>'
 
 
 def _stretch_svg(
@@ -264,9 +268,11 @@ def render_axis(tl: Timeline) -> Markup:
         return Markup("")
     t = Translator(tl.config.language)
     parts = stretches([_event_extent(e) for e in tl.events])
-    out = ['<figure class="axis" id="axis" aria-labelledby="axis-title">',
-           f'<figcaption id="axis-title" class="visually-hidden">{escape(t("time_axis"))}</figcaption>',
-           '<div class="axis-row">']
+    out = [
+        '<figure class="axis" id="axis" aria-labelledby="axis-title">',
+        f'<figcaption id="axis-title" class="visually-hidden">{escape(t("time_axis"))}</figcaption>',
+        '<div class="axis-row">',
+    ]
     groups = [[e for e in tl.events if s.start - 1e-9 <= _event_extent(e)[0] < s.end + 1e-9] for s in parts]
     lane_count = 1 + max(
         (max(_lanes([_event_extent(e) for e in group], s), default=0) for s, group in zip(parts, groups, strict=True)),
@@ -292,9 +298,7 @@ def render_axis(tl: Timeline) -> Markup:
     if tl.config.eras:
         out.append('<ul class="axis-legend">')
         for number, era in enumerate(tl.config.eras):
-            out.append(
-                f'<li><span class="swatch era-{number % 4}" aria-hidden="true"></span>{escape(era.title)}</li>'
-            )
+            out.append(f'<li><span class="swatch era-{number % 4}" aria-hidden="true"></span>{escape(era.title)}</li>')
         out.append("</ul>")
     out.append("</figure>")
     return Markup("".join(out))

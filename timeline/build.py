@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import os
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from timeline.config import SiteConfig, load_config
@@ -68,6 +70,23 @@ def run_pipeline(config: SiteConfig, session: BuildSession | None = None, *, wor
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold off the cycle collector while the pipeline runs, then let it run again.
+
+    A build makes a great many objects that live until it ends; with a warm session in memory,
+    each full collection walks all of it, which cost a third of a rebuild at 5,000 events.
+    Reference counting still frees everything that is not in a cycle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_site(root: Path, *, base_url: str | None = None) -> BuildResult:
     """Run the whole pipeline without writing anything."""
     return run_pipeline(load_config(root, base_url=base_url))
@@ -89,7 +108,8 @@ def build_site(
     """
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
-    result = run_pipeline(config, session, workers=workers)
+    with paused_gc():
+        result = run_pipeline(config, session, workers=workers)
     if not result.failed(strict=strict):
         assert result.site is not None
         out = config.output.resolve()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 
 # Emacs lock files (.#x, often dangling symlinks), Vim swap and probe files (.x.swp, 4913),
 # backups (x~), GNOME's atomic-save temporaries, and generic temporaries.
@@ -22,6 +23,10 @@ EDITOR_PATTERNS = (
 )
 
 
+# One compiled pattern: the reader asks this of every file name on every rebuild.
+_IGNORED = re.compile("|".join(fnmatch.translate(p) for p in EDITOR_PATTERNS))
+
+
 def is_ignored(name: str) -> bool:
     """Return True for a file name that an editor or the OS left behind, or a hidden file."""
-    return name.startswith(".") or any(fnmatch.fnmatchcase(name, p) for p in EDITOR_PATTERNS)
+    return name.startswith(".") or _IGNORED.match(name) is not None

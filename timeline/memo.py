@@ -40,6 +40,9 @@ class Memo(Generic[K, V]):
 
     def prune(self) -> None:
         """Forget every entry the current build did not use, and start counting anew."""
+        if not self.used and not self.misses:
+            # The build skipped this step altogether (nothing changed): its entries are still good.
+            return
         self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         self.used = set()
         self.hits = self.misses = 0

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from timeline.config import SiteConfig
 from timeline.dates import EDate, parse_date, parse_span
 from timeline.errors import Diagnostic, error
-from timeline.ignore import is_ignored
 from timeline.memo import Memo
 from timeline.model import (
     ACTOR_KINDS,
@@ -46,7 +45,7 @@ from timeline.schema import (
     is_true,
     positive_int,
 )
-from timeline.sourcefile import StatMemo, digest_source, read_source
+from timeline.sourcefile import StatMemo, digest_source, read_source, walk_sources
 from timeline.yamldoc import Fields, YMap, load_yaml, split_front_matter, unclosed_front_matter
 
 __all__ = ["ALLOWED_SCHEMES", "ASSET_CAP", "MARKDOWN_CAP", "YAML_CAP", "check_url", "read_content"]
@@ -77,6 +76,8 @@ class _Reader:
         self.context = ""
         """Digest of what a parse may look at besides the file (which image files exist)."""
         self._data: dict[Path, bytes] = {}
+        self._rels: dict[Path, str] = {}
+        """Site-relative names of the files the walk found, so they need no pathlib arithmetic."""
 
     def cached(self, path: Path, cap: int, parse: Callable[[Path], T | None]) -> T | None:
         """Return ``parse(path)``, reusing the memo's result when the file's bytes are unchanged."""
@@ -102,24 +103,11 @@ class _Reader:
         return record
 
     def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        known = self._rels.get(path)
+        return known if known is not None else path.relative_to(self.root).as_posix()
 
     def fail(self, path: str, line: int, col: int, message: str) -> None:
         self.diags.append(error(path, line, col, message))
-
-    def files(self, folder: Path) -> Iterator[Path]:
-        """Yield the files under ``folder`` in sorted order, skipping editor files and escapes."""
-        if not folder.is_dir():
-            return
-        root = self.root.resolve()
-        for path in sorted(folder.rglob("*")):
-            if any(is_ignored(part) for part in path.relative_to(folder).parts):
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                self.fail(self.rel(path), 1, 1, "symbolic link leads outside the site folder")
-                continue
-            if path.is_file():
-                yield path
 
     def text(self, path: Path, cap: int) -> str | None:
         text, problem = read_source(path, self.rel(path), cap, self._data.get(path))
@@ -438,16 +426,21 @@ def read_content(
     reader = _Reader(config, memo, stats)
     grouped: dict[str, list[Path]] = {"events": [], "articles": [], "": []}
     assets = []
-    for path in reader.files(config.content_dir):
-        rel = path.relative_to(config.content_dir)
-        group = rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in ("events", "articles") else ""
+    found, escapes = walk_sources(config.content_dir, config.root)
+    for link in escapes:
+        reader.fail(reader.rel(link), 1, 1, "symbolic link leads outside the site folder")
+    prefix = reader.rel(config.content_dir)
+    for path, parts in found:
+        name = "/".join(parts)
+        reader._rels[path] = f"{prefix}/{name}"
+        group = parts[0] if len(parts) > 1 and parts[0] in ("events", "articles") else ""
         grouped[group].append(path)
-        if group or rel.as_posix() in ("actors.yaml", "places.yaml"):
+        if group or name in ("actors.yaml", "places.yaml"):
             continue
         if path.stat().st_size > ASSET_CAP:
             reader.fail(reader.rel(path), 1, 1, f"file is over the {ASSET_CAP // 2**20} MiB limit")
             continue
-        assets.append(rel.as_posix())
+        assets.append(name)
     # Events and articles check that the images they name exist, so the asset list is part of the key.
     reader.context = hashlib.sha256("\n".join(assets).encode("utf-8")).hexdigest()[:16]
     events = [e for p in grouped["events"] if (e := reader.cached(p, YAML_CAP, reader.event_file))]

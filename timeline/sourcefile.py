@@ -6,10 +6,12 @@ A file that fails any of these is never parsed; the reason comes back as a locat
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from pathlib import Path
 
 from timeline.errors import Diagnostic, error
+from timeline.ignore import is_ignored
 
 StatMemo = dict[str, tuple[int, int, str]]
 """File -> (size, modification time in ns, sha256 of its bytes) when it was last read."""
@@ -70,3 +72,40 @@ def read_source(path: Path, rel: str, cap: int, data: bytes | None = None) -> tu
         line = text[: text.index("\x00")].count("\n") + 1
         return None, error(rel, line, 1, "file contains a NUL character")
     return text.removeprefix("\ufeff"), None
+
+
+def walk_sources(folder: Path, root: Path) -> tuple[list[tuple[Path, tuple[str, ...]]], list[Path]]:
+    """Return the files under ``folder`` in sorted order, and the symbolic links that leave ``root``.
+
+    Each file comes with its path parts below ``folder``. Editor files, hidden files and whatever
+    lies in an ignored folder are skipped; links are never followed into folders. Plain strings
+    and ``os.scandir``: this runs over every file on every rebuild.
+    """
+    found: list[tuple[tuple[str, ...], Path]] = []
+    escapes: list[Path] = []
+    resolved_root = root.resolve()
+
+    def walk(directory: str, parts: tuple[str, ...]) -> None:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            return
+        for entry in entries:
+            if is_ignored(entry.name):
+                continue
+            here = (*parts, entry.name)
+            if entry.is_symlink():
+                target = Path(entry.path)
+                if not target.resolve().is_relative_to(resolved_root):
+                    escapes.append(target)
+                elif target.is_file():
+                    found.append((here, target))
+            elif entry.is_dir(follow_symlinks=False):
+                walk(entry.path, here)
+            elif entry.is_file(follow_symlinks=False):
+                found.append((here, Path(entry.path)))
+
+    if folder.is_dir():
+        walk(str(folder), ())
+    found.sort(key=lambda item: item[0])
+    return [(path, parts) for parts, path in found], sorted(escapes)
