@@ -8,11 +8,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from timeline import __version__
-from timeline.build import BuildResult, build_site, check_site
 from timeline.errors import Diagnostic, TimelineError, escape_control, format_json, has_errors
+
+if TYPE_CHECKING:
+    from timeline.build import BuildResult
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,13 +104,55 @@ def _summary(result: BuildResult, err: TextIO) -> None:
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Build the site; exit 1 when it has errors (or warnings with --strict)."""
+    """Build the site; exit 1 when it has errors (or warnings with --strict).
+
+    Unless ``--no-cache``, a site whose files are all as the last successful build left them
+    (see ``timeline.manifest``) is not built again: its warnings are printed as they were.
+    """
+    from timeline import manifest
+    from timeline.config import SiteConfig, load_config
+
+    snapshot: tuple[int, dict[str, manifest.InputStat]] | None = None
+    config: SiteConfig | None = None
+    stale: set[str] = set()
+    found: manifest.Manifest | None = None
+    if not args.no_cache:
+        try:
+            config = load_config(
+                args.site, base_url=_base_url(args), output=args.output.resolve() if args.output else None
+            )
+        except TimelineError:
+            config = None  # the build below reports it, as it always has
+        found = manifest.load_manifest(args.site)
+        if config is not None:
+            if found is not None and manifest.is_current(found, config, args.strict):
+                warnings = found.diagnostics()
+                _report(warnings, err)
+                if warnings:
+                    print(f"0 error(s), {len(warnings)} warning(s)", file=err)
+                if not args.quiet:
+                    files = sum(rel != manifest.MARKER for rel in found.outputs)
+                    print(f"site is up to date: {files} files in {config.output}", file=out)
+                return 0
+            # Before the build reads anything, so that an edit made while it runs is seen next time.
+            snapshot = manifest.snapshot_inputs(config)
+        if found is not None:
+            stale = manifest.stale_outputs(found)
+        # Whatever happens next, no manifest may claim that these inputs were built.
+        manifest.clear_manifest(args.site)
+
+    from timeline.build import build_site
     from timeline.session import load_session, save_session
 
     session, cache = None, None
     if not args.no_cache:
         session, cache, problems = load_session(args.site)
         _report(problems, err)
+        previous = session.outputs.get(found.out_dir) if found is not None else None
+        if previous is not None:
+            for rel in stale:
+                # Deleted or edited by hand since the last build: write it again, however unchanged its inputs.
+                previous.pop(rel, None)
     # `timeline build` runs no other threads, so it may fork render workers (serve never does).
     workers = os.cpu_count() or 1
     result = build_site(
@@ -116,6 +160,17 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     if session is not None and cache is not None and not result.failed(strict=args.strict):
         _report(save_session(session, cache), err)
+        if snapshot is not None and config is not None and cache.enabled:
+            out_dir = result.config.output.resolve()
+            done = manifest.Manifest(
+                key=manifest.manifest_key(config, args.strict),
+                taken_ns=snapshot[0],
+                inputs=snapshot[1],
+                outputs=manifest.snapshot_outputs(out_dir),
+                warnings=manifest.as_warnings(result.diagnostics),
+                out_dir=str(out_dir),
+            )
+            manifest.save_manifest(args.site, done)
     _report(result.diagnostics, err)
     _summary(result, err)
     if result.failed(strict=args.strict):
@@ -131,6 +186,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Report every problem; exit 1 on errors (or warnings with --strict)."""
+    from timeline.build import check_site
+
     result = check_site(args.site, base_url=_base_url(args))
     if args.format == "json":
         print(format_json(result.diagnostics), file=out)
@@ -176,6 +233,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Build into a temporary folder with --strict, then publish it; the work tree is never touched."""
+    from timeline.build import build_site
     from timeline.deploy import DeployError, publish
 
     with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:

@@ -158,6 +158,7 @@ def index_content(
     events_of: dict[str, set[str]] = {}
     tags: dict[str, Tag] = {}
     for event in events.values():
+        own = _own_refs(event)
         for ref in event.refs:
             if not check(event.path, ref):
                 continue
@@ -167,7 +168,7 @@ def index_content(
             elif ref.kind == "event" and ref.target != event.id:
                 related[event.id].add(ref.target)
                 related[ref.target].add(event.id)
-            elif ref.kind in ("actor", "place") and ref in _own_refs(event):
+            elif ref.kind in ("actor", "place") and ref in own:
                 events_of.setdefault(f"{ref.kind}:{ref.target}", set()).add(event.id)
         for name in event.tags:
             tags.setdefault(name, Tag(name, slugify(name)))
@@ -182,7 +183,8 @@ def index_content(
         for name in article.tags:
             tags.setdefault(name, Tag(name, slugify(name)))
 
-    order = {e.id: n for n, e in enumerate(_sorted_events(events.values()))}
+    in_date_order = _sorted_events(events.values())
+    order = {e.id: n for n, e in enumerate(in_date_order)}
 
     def in_order(ids: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(ids, key=order.__getitem__))
@@ -199,7 +201,7 @@ def index_content(
             diags.append(warning(article.path, 1, 1, f"nothing links to article '{article.id}'"))
     timeline = Timeline(
         config=config,
-        events=_sorted_events(events.values()),
+        events=in_date_order,
         articles=_sorted_articles(articles.values()),
         actors=MappingProxyType(dict(sorted(actors.items()))),
         places=MappingProxyType(dict(sorted(places.items()))),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -35,6 +36,8 @@ def check_id(value: str) -> str | None:
     return None
 
 
+# Pure, and asked for every tag of every record on every rebuild.
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Return a lower-case ASCII slug; a title with no Latin letters gets a stable hash slug.
 

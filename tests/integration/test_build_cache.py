@@ -21,7 +21,7 @@ def test_cached_builds_equal_uncached_ones(tmp_path: Path) -> None:
     assert (site / ".timeline-cache").is_dir()
     again = run("build", site)
     assert again.returncode == 0
-    assert "0 rendered" in again.stdout
+    assert "0 rendered" in again.stdout or "up to date" in again.stdout
     event = site / "content/events/washington-talks-scheduled.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("title:", "title: Moved -", 1), encoding="utf-8")
     article = site / "content/articles/okezone-2020-10-23-putin-5000.md"
