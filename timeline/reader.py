@@ -7,6 +7,7 @@ file never hides the problems of another.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -78,11 +79,13 @@ class _Reader:
         self._data: dict[Path, bytes] = {}
         self._rels: dict[Path, str] = {}
         """Site-relative names of the files the walk found, so they need no pathlib arithmetic."""
+        self._stats: dict[Path, os.stat_result] = {}
+        """The stat the walk took of each file, so a rebuild stats each file once."""
 
     def cached(self, path: Path, cap: int, parse: Callable[[Path], T | None]) -> T | None:
         """Return ``parse(path)``, reusing the memo's result when the file's bytes are unchanged."""
         rel = self.rel(path)
-        found = digest_source(path, rel, cap, self.stats)
+        found = digest_source(path, rel, cap, self.stats, self._stats.get(path))
         if found is None:
             return parse(path)  # read_source reports why
         digest, data = found
@@ -430,14 +433,15 @@ def read_content(
     for link in escapes:
         reader.fail(reader.rel(link), 1, 1, "symbolic link leads outside the site folder")
     prefix = reader.rel(config.content_dir)
-    for path, parts in found:
+    for path, parts, stat in found:
         name = "/".join(parts)
         reader._rels[path] = f"{prefix}/{name}"
+        reader._stats[path] = stat
         group = parts[0] if len(parts) > 1 and parts[0] in ("events", "articles") else ""
         grouped[group].append(path)
         if group or name in ("actors.yaml", "places.yaml"):
             continue
-        if path.stat().st_size > ASSET_CAP:
+        if stat.st_size > ASSET_CAP:
             reader.fail(reader.rel(path), 1, 1, f"file is over the {ASSET_CAP // 2**20} MiB limit")
             continue
         assets.append(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import traceback
 import unicodedata
 from collections.abc import Mapping
@@ -174,8 +175,10 @@ def render_site(
     old = previous if previous is not None and previous_dir is not None and reuse else {}
     kept: set[str] = set()
 
+    folder = str(previous_dir) if previous_dir is not None else ""
+
     def reusable(path: str) -> bool:
-        return old.get(path) == prints.get(path) and previous_dir is not None and (previous_dir / path).is_file()
+        return bool(folder) and old.get(path) == prints.get(path) and os.path.isfile(os.path.join(folder, path))
 
     todo: list[PageSpec] = []
     for spec in specs:

@@ -17,16 +17,18 @@ StatMemo = dict[str, tuple[int, int, str]]
 """File -> (size, modification time in ns, sha256 of its bytes) when it was last read."""
 
 
-def digest_source(path: Path, rel: str, cap: int, stats: StatMemo | None) -> tuple[str, bytes | None] | None:
+def digest_source(
+    path: Path, rel: str, cap: int, stats: StatMemo | None, stat: os.stat_result | None = None
+) -> tuple[str, bytes | None] | None:
     """Return the sha256 of a file's bytes and the bytes when they had to be read.
 
     With ``stats``, a file whose size and modification time are as they were when it was last
     hashed, and that was not written within the last two seconds (a write in the same clock tick
     could keep both), is taken to be unchanged and not read at all. None when the file is too
-    large or unreadable: ``read_source`` then reports why.
+    large or unreadable: ``read_source`` then reports why. ``stat`` is the file's, if the caller has it.
     """
     try:
-        stat = path.stat()
+        stat = stat or os.stat(path)
         seen = stats.get(rel) if stats is not None else None
         if (
             seen is not None
@@ -74,14 +76,18 @@ def read_source(path: Path, rel: str, cap: int, data: bytes | None = None) -> tu
     return text.removeprefix("\ufeff"), None
 
 
-def walk_sources(folder: Path, root: Path) -> tuple[list[tuple[Path, tuple[str, ...]]], list[Path]]:
+Found = tuple[Path, tuple[str, ...], os.stat_result]
+"""A file the walk found: its path, its path parts below the folder walked, and its stat."""
+
+
+def walk_sources(folder: Path, root: Path) -> tuple[list[Found], list[Path]]:
     """Return the files under ``folder`` in sorted order, and the symbolic links that leave ``root``.
 
-    Each file comes with its path parts below ``folder``. Editor files, hidden files and whatever
-    lies in an ignored folder are skipped; links are never followed into folders. Plain strings
-    and ``os.scandir``: this runs over every file on every rebuild.
+    Each file comes with its path parts below ``folder`` and its stat (of the file a link names).
+    Editor files, hidden files and whatever lies in an ignored folder are skipped; links are never
+    followed into folders. Plain strings and ``os.scandir``: this runs on every rebuild.
     """
-    found: list[tuple[tuple[str, ...], Path]] = []
+    found: list[tuple[tuple[str, ...], Path, os.stat_result]] = []
     escapes: list[Path] = []
     resolved_root = root.resolve()
 
@@ -94,18 +100,21 @@ def walk_sources(folder: Path, root: Path) -> tuple[list[tuple[Path, tuple[str, 
             if is_ignored(entry.name):
                 continue
             here = (*parts, entry.name)
-            if entry.is_symlink():
-                target = Path(entry.path)
-                if not target.resolve().is_relative_to(resolved_root):
-                    escapes.append(target)
-                elif target.is_file():
-                    found.append((here, target))
-            elif entry.is_dir(follow_symlinks=False):
-                walk(entry.path, here)
-            elif entry.is_file(follow_symlinks=False):
-                found.append((here, Path(entry.path)))
+            try:
+                if entry.is_symlink():
+                    target = Path(entry.path)
+                    if not target.resolve().is_relative_to(resolved_root):
+                        escapes.append(target)
+                    elif target.is_file():
+                        found.append((here, target, entry.stat()))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, here)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append((here, Path(entry.path), entry.stat(follow_symlinks=False)))
+            except OSError:
+                continue  # removed while we looked: it is simply not there
 
     if folder.is_dir():
         walk(str(folder), ())
     found.sort(key=lambda item: item[0])
-    return [(path, parts) for parts, path in found], sorted(escapes)
+    return [(path, parts, stat) for parts, path, stat in found], sorted(escapes)
