@@ -48,15 +48,17 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]
         )
     )
     out = {"@extra": everything, "@site": shared}
+    # Each input's part of a fingerprint, made once: pages list 150,000 inputs at 5,000 events.
+    token = {name: f"\0{name}\0{digest}" for name, digest in digests.items()}
+    token[RANGES], token[LAYOUT] = f"\0{RANGES}\0{ranges}", f"\0{LAYOUT}\0{layout}"
     for spec in specs:
         if spec.inputs == ALL_INPUTS:
             out[spec.path] = everything
             continue
-        # One string, one hash call: there are as many specs as pages, rebuilt every time.
-        text = "".join(
-            f"\0{name}\0{ranges if name == RANGES else layout if name == LAYOUT else digests.get(name, '')}"
-            for name in spec.inputs
-        )
+        try:
+            text = "".join(map(token.__getitem__, spec.inputs))
+        except KeyError:  # a file that is not there (yet): it counts as empty
+            text = "".join(token.get(name, f"\0{name}\0") for name in spec.inputs)
         head = f"{shared}\0{spec.path}\0{spec.template}\0{spec.title}"
         out[spec.path] = hashlib.sha256(f"{head}{text}".encode()).hexdigest()
     return out

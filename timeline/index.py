@@ -214,6 +214,12 @@ def index_content(
         related=MappingProxyType({k: in_order(v) for k, v in sorted(related.items())}),
         html=MappingProxyType(html),
         assets=content.assets,
+        card_files=MappingProxyType(
+            {
+                e.id: (e.path, *(articles[s.article].path for s in e.sources if s.article in articles))
+                for e in in_date_order
+            }
+        ),
     )
     return timeline, diags
 

@@ -26,9 +26,7 @@ _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(
 def check_id(value: str) -> str | None:
     """Return why ``value`` cannot be an id (it becomes a folder name), or None if it can."""
     if not _ID_RE.match(value):
-        return (
-            f"id '{value}' must be 1-100 letters, digits, '-', '_' or '.', starting with a letter or digit"
-        )
+        return f"id '{value}' must be 1-100 letters, digits, '-', '_' or '.', starting with a letter or digit"
     if value.endswith(".") or ".." in value:
         return f"id '{value}' must not end with '.' or contain '..'"
     if value.split(".")[0].lower() in _DEVICE_NAMES:
@@ -262,3 +260,5 @@ class Timeline:
     html: Mapping[str, str]
     """``event:<id>:summary``, ``article:<id>:summary``, ``article:<id>:body`` -> rendered HTML."""
     assets: tuple[str, ...]
+    card_files: Mapping[str, tuple[str, ...]]
+    """Event id -> the files its card shows: the event's own, then those of the articles it cites."""

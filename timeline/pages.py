@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -70,12 +71,9 @@ RANGES = "@ranges"
 
 
 def card_inputs(tl: Timeline, events: Iterable[Event]) -> tuple[str, ...]:
-    """Return the files an event card shows: the event's own, and those of the articles it cites."""
-    paths: list[str] = []
-    for event in events:
-        paths.append(event.path)
-        paths += (tl.article_by_id[s.article].path for s in event.sources if s.article in tl.article_by_id)
-    return tuple(paths)
+    """Return the files event cards show: each event's own, and those of the articles it cites."""
+    files = tl.card_files
+    return tuple(itertools.chain.from_iterable(files[e.id] for e in events))
 
 
 def plan_pages(tl: Timeline) -> list[PageSpec]:
