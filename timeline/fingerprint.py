@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from timeline import __version__
 from timeline.model import Timeline
-from timeline.pages import ALL_INPUTS, LAYOUT, RANGES, PageSpec, card_inputs, split_timeline
+from timeline.pages import ALL_INPUTS, LAYOUT, RANGES, PageSpec, split_timeline
 from timeline.theme import theme_digest
 
 
@@ -72,8 +72,8 @@ def record_digests(tl: Timeline, digests: Mapping[str, str], site_digest: str) -
     """Return ``event:<id>`` / ``article:<id>`` -> digest of all a record's pieces may show."""
     out: dict[str, str] = {}
     for event in tl.events:
-        inputs = [f"{path}={digests.get(path, '')}" for path in card_inputs(tl, (event,))]
-        out[f"event:{event.id}"] = hashlib.sha256(repr((site_digest, inputs)).encode()).hexdigest()
+        inputs = "\0".join(f"{path}={digests.get(path, '')}" for path in tl.card_files[event.id])
+        out[f"event:{event.id}"] = hashlib.sha256(f"{site_digest}\0{inputs}".encode()).hexdigest()
     for article in tl.articles:
         events = [f"{e}={digests.get(tl.event_by_id[e].path, '')}" for e in tl.events_of_article.get(article.id, ())]
         own = digests.get(article.path, "")

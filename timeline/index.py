@@ -158,7 +158,8 @@ def index_content(
     events_of: dict[str, set[str]] = {}
     tags: dict[str, Tag] = {}
     for event in events.values():
-        own = _own_refs(event)
+        # Claimants are actors too, but an event page lists only the actors the event names.
+        own = {("actor", a) for a in event.actors} | {("place", p) for p in event.places}
         for ref in event.refs:
             if not check(event.path, ref):
                 continue
@@ -168,10 +169,11 @@ def index_content(
             elif ref.kind == "event" and ref.target != event.id:
                 related[event.id].add(ref.target)
                 related[ref.target].add(event.id)
-            elif ref.kind in ("actor", "place") and ref in own:
+            elif (ref.kind, ref.target) in own:
                 events_of.setdefault(f"{ref.kind}:{ref.target}", set()).add(event.id)
         for name in event.tags:
-            tags.setdefault(name, Tag(name, slugify(name)))
+            if name not in tags:
+                tags[name] = Tag(name, slugify(name))
             events_of.setdefault(f"tag:{name}", set()).add(event.id)
         if not event.sources:
             diags.append(warning(event.path, 1, 1, f"event '{event.id}' has no sources"))
@@ -222,12 +224,6 @@ def index_content(
         ),
     )
     return timeline, diags
-
-
-def _own_refs(event: Event) -> tuple[Ref, ...]:
-    # Claimants are actors too, but an event page lists only the actors the event names.
-    names = {("actor", a) for a in event.actors} | {("place", p) for p in event.places}
-    return tuple(r for r in event.refs if (r.kind, r.target) in names)
 
 
 def _render_all(

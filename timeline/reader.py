@@ -59,6 +59,9 @@ RecordMemo = Memo[tuple[str, str], tuple[Any, tuple[Diagnostic, ...]]]
 A caller that keeps one across builds (``serve``, the build cache) re-parses only changed files.
 """
 
+Listed = tuple[Path, str, os.stat_result]
+"""A file of the content folder: its path, its name relative to the site, and its stat."""
+
 MARKDOWN_CAP = 512 * 1024
 YAML_CAP = 256 * 1024
 ASSET_CAP = 20 * 1024 * 1024
@@ -77,15 +80,11 @@ class _Reader:
         self.context = ""
         """Digest of what a parse may look at besides the file (which image files exist)."""
         self._data: dict[Path, bytes] = {}
-        self._rels: dict[Path, str] = {}
-        """Site-relative names of the files the walk found, so they need no pathlib arithmetic."""
-        self._stats: dict[Path, os.stat_result] = {}
-        """The stat the walk took of each file, so a rebuild stats each file once."""
 
-    def cached(self, path: Path, cap: int, parse: Callable[[Path], T | None]) -> T | None:
+    def cached(self, found_file: Listed, cap: int, parse: Callable[[Path], T | None]) -> T | None:
         """Return ``parse(path)``, reusing the memo's result when the file's bytes are unchanged."""
-        rel = self.rel(path)
-        found = digest_source(path, rel, cap, self.stats, self._stats.get(path))
+        path, rel, stat = found_file
+        found = digest_source(path, rel, cap, self.stats, stat)
         if found is None:
             return parse(path)  # read_source reports why
         digest, data = found
@@ -106,8 +105,7 @@ class _Reader:
         return record
 
     def rel(self, path: Path) -> str:
-        known = self._rels.get(path)
-        return known if known is not None else path.relative_to(self.root).as_posix()
+        return path.relative_to(self.root).as_posix()
 
     def fail(self, path: str, line: int, col: int, message: str) -> None:
         self.diags.append(error(path, line, col, message))
@@ -427,7 +425,7 @@ def read_content(
     With a ``memo``, files whose bytes did not change since it was filled are not parsed again.
     """
     reader = _Reader(config, memo, stats)
-    grouped: dict[str, list[Path]] = {"events": [], "articles": [], "": []}
+    grouped: dict[str, list[Listed]] = {"events": [], "articles": [], "": []}
     assets = []
     found, escapes = walk_sources(config.content_dir, config.root)
     for link in escapes:
@@ -435,10 +433,9 @@ def read_content(
     prefix = reader.rel(config.content_dir)
     for path, parts, stat in found:
         name = "/".join(parts)
-        reader._rels[path] = f"{prefix}/{name}"
-        reader._stats[path] = stat
         group = parts[0] if len(parts) > 1 and parts[0] in ("events", "articles") else ""
-        grouped[group].append(path)
+        # The site-relative name and the walk's stat travel with the path: no pathlib arithmetic.
+        grouped[group].append((path, f"{prefix}/{name}", stat))
         if group or name in ("actors.yaml", "places.yaml"):
             continue
         if stat.st_size > ASSET_CAP:
@@ -447,8 +444,8 @@ def read_content(
         assets.append(name)
     # Events and articles check that the images they name exist, so the asset list is part of the key.
     reader.context = hashlib.sha256("\n".join(assets).encode("utf-8")).hexdigest()[:16]
-    events = [e for p in grouped["events"] if (e := reader.cached(p, YAML_CAP, reader.event_file))]
-    articles = [a for p in grouped["articles"] if (a := reader.cached(p, MARKDOWN_CAP, reader.article_file))]
+    events = [e for f in grouped["events"] if (e := reader.cached(f, YAML_CAP, reader.event_file))]
+    articles = [a for f in grouped["articles"] if (a := reader.cached(f, MARKDOWN_CAP, reader.article_file))]
     actors = reader.entities("actors.yaml", ACTOR_KINDS)
     places = reader.entities("places.yaml", None)
     digests = tuple(sorted(reader.digests.items()))
