@@ -1,4 +1,10 @@
-"""The pipeline: config, read, index, render, then write the whole site atomically."""
+"""The pipeline: config, read, index, render, then put the whole site in place atomically.
+
+Rendered files stream into a pending folder beside the output as they are made (see
+``timeline.render`` for why), so a build holds paths, not page bytes. The live output folder is
+touched only after the whole site rendered without errors; a failed build removes the pending
+folder and leaves the previous output byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import secrets
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
+from types import TracebackType
 
 from timeline.config import SiteConfig, load_config
 from timeline.errors import Diagnostic, TimelineError, error, has_errors
@@ -17,7 +24,7 @@ from timeline.i18n import check_language
 from timeline.index import index_content
 from timeline.model import Timeline
 from timeline.reader import read_content
-from timeline.render import RenderedSite, render_site
+from timeline.render import RenderedSite, Sink, render_site
 from timeline.session import BuildSession
 
 MARKER = ".timeline-output"
@@ -39,8 +46,10 @@ class BuildResult:
         return self.site is None or has_errors(self.diagnostics, strict=strict)
 
 
-def run_pipeline(config: SiteConfig, session: BuildSession | None = None, *, workers: int = 1) -> BuildResult:
-    """Read, index and render the site in memory; never write.
+def run_pipeline(
+    config: SiteConfig, session: BuildSession | None = None, *, workers: int = 1, sink: Sink | None = None
+) -> BuildResult:
+    """Read, index and render the site; write nothing but into ``sink`` (without one, keep pages in memory).
 
     With a ``session``, unchanged files are not parsed again, unchanged Markdown is not rendered
     again, and pages whose inputs are unchanged are kept from the output folder.
@@ -65,6 +74,7 @@ def run_pipeline(config: SiteConfig, session: BuildSession | None = None, *, wor
         cards=session.cards if session else None,
         fragments=session.fragments if session else None,
         workers=workers,
+        sink=sink,
     )
     diags += render_diags
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
@@ -108,18 +118,21 @@ def build_site(
     """
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
-    with paused_gc():
-        result = run_pipeline(config, session, workers=workers)
-    if not result.failed(strict=strict):
-        assert result.site is not None
-        out = config.output.resolve()
-        previous = session.outputs.get(str(out)) if session is not None else None
-        if previous is not None and (out / MARKER).is_file():
-            update_tree(result.site, out, previous)
-        else:
-            write_tree(result.site, out)
-        if session is not None:
-            session.outputs[str(out)] = dict(result.site.fingerprints)
+    out = config.output.resolve()
+    previous = session.outputs.get(str(out)) if session is not None else None
+    # Warm: the session knows what the output folder holds, so only changed files are replaced.
+    warm = previous is not None and (out / MARKER).is_file()
+    with Staging(out, warm=warm) as staging:
+        with paused_gc():
+            result = run_pipeline(config, session, workers=workers, sink=staging)
+        if not result.failed(strict=strict):
+            assert result.site is not None
+            if previous is not None and warm:
+                update_tree(result.site, out, previous, staging.folder)
+            else:
+                write_tree(result.site, out, staging.folder)
+            if session is not None:
+                session.outputs[str(out)] = dict(result.site.fingerprints)
     if session is not None:
         session.finish()
     return result
@@ -148,22 +161,56 @@ def _target(staging: Path, rel: str) -> Path:
     return staging.joinpath(*pure.parts)
 
 
-def write_tree(site: RenderedSite, out_dir: Path) -> None:
-    """Write the site into a sibling staging folder, then swap it into place.
+class Staging:
+    """A pending folder beside the output that rendered files stream into while the site renders.
+
+    Cold (``warm=False``) it becomes the new output folder: ``write`` hard-links a file whose
+    bytes did not change from the previous output (keeping its modification time) and writes the
+    rest. Warm, it holds only the files whose bytes differ from the output folder's, to be moved
+    into place one by one. Either way, leaving the ``with`` block removes what is left of it, so
+    a failed build leaves nothing behind. ``write`` is called from forked workers too, so it
+    keeps no state: everything it does is on disk.
+    """
+
+    def __init__(self, out_dir: Path, *, warm: bool) -> None:
+        self.final = out_dir.resolve()
+        self.folder = self.final.with_name(f".{self.final.name}.staging-{secrets.token_hex(4)}")
+        self.warm = warm
+
+    def __enter__(self) -> Staging:
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir()
+        if not self.warm:
+            (self.folder / MARKER).write_bytes(b"")
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Stage one output file (a page rendered again with the same bytes costs no write when warm)."""
+        target = _target(self.folder, rel)
+        if not self.warm:
+            _write_file(target, data, self.final / rel)
+        elif not _holds(_target(self.final, rel), data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # a share redone after a failed worker writes afresh
+            target.write_bytes(data)
+
+
+def write_tree(site: RenderedSite, out_dir: Path, staging: Path) -> None:
+    """Finish the staging folder (pages not yet in it, unchanged files, copies), then swap it into place.
 
     The previous output stays whole until the swap, and a file whose bytes did not change is
     hard-linked from it, so it keeps its modification time.
     """
     out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(4)
-    staging = out_dir.with_name(f".{out_dir.name}.staging-{token}")
-    retired = out_dir.with_name(f".{out_dir.name}.old-{token}")
+    retired = out_dir.with_name(f".{out_dir.name}.old-{secrets.token_hex(4)}")
     try:
-        staging.mkdir()
-        (staging / MARKER).write_bytes(b"")
-        for rel, data in sorted(site.pages.items()):
-            _write_file(_target(staging, rel), data, out_dir / rel)
+        for rel in sorted(site.pages.keys() - site.streamed):
+            _write_file(_target(staging, rel), site.pages[rel], out_dir / rel)
         for rel in sorted(site.kept):
             # Unchanged inputs: the previous output's file is right; share it (and its mtime).
             target = _target(staging, rel)
@@ -182,21 +229,28 @@ def write_tree(site: RenderedSite, out_dir: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def update_tree(site: RenderedSite, out_dir: Path, previous: Mapping[str, str]) -> None:
+def update_tree(site: RenderedSite, out_dir: Path, previous: Mapping[str, str], pending: Path) -> None:
     """Bring an output folder that holds ``previous`` up to date, touching only what changed.
 
     Used for warm builds (``serve``, the build cache), where a whole staging copy would cost more
-    than the change: each changed file is replaced atomically, and files that are no longer part
+    than the change: each changed file is replaced atomically (streamed ones are moved in from
+    ``pending``, which holds only files whose bytes changed), and files that are no longer part
     of the site are removed. Nothing is written before the whole site has rendered.
     """
-    for rel, data in sorted(site.pages.items()):
-        target = _target(out_dir, rel)
-        if not (target.is_file() and not target.is_symlink() and target.read_bytes() == data):
-            _replace_file(target, data)
+    for rel in sorted(site.streamed):
+        source = _target(pending, rel)
+        if os.path.lexists(source):
+            target = _target(out_dir, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for rel in sorted(site.pages.keys() - site.streamed):
+        data = site.pages[rel]
+        if not _holds(_target(out_dir, rel), data):
+            _replace_file(_target(out_dir, rel), data)
     for rel, source in sorted(site.copies.items()):
         target = _target(out_dir, rel)
         data = source.read_bytes()
-        if not (target.is_file() and not target.is_symlink() and target.read_bytes() == data):
+        if not _holds(target, data):
             _replace_file(target, data)
     current = {*site.pages, *site.kept, *site.copies}
     for rel in sorted(set(previous) - current):
@@ -208,6 +262,19 @@ def update_tree(site: RenderedSite, out_dir: Path, previous: Mapping[str, str]) 
             if folder == out_dir or any(folder.iterdir()):
                 break
             folder.rmdir()
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    # The size first: most changed pages change length, and a stat is cheaper than a read.
+    try:
+        return (
+            target.is_file()
+            and not target.is_symlink()
+            and target.stat().st_size == len(data)
+            and target.read_bytes() == data
+        )
+    except OSError:
+        return False
 
 
 def _replace_file(target: Path, data: bytes) -> None:
@@ -229,6 +296,9 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 def _write_file(target: Path, data: bytes, previous: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    # A share redone after a failed worker may find the worker's file, perhaps a link to the
+    # previous output: unlink it, so that the write never goes through into the live folder.
+    target.unlink(missing_ok=True)
     try:
         if previous.is_file() and not previous.is_symlink() and previous.stat().st_size == len(data):
             if previous.read_bytes() == data:

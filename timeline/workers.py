@@ -16,7 +16,8 @@ def map_forked(function: Callable[[T], R], items: Sequence[T], workers: int) -> 
     """Return ``[function(x) for x in items]``, computed by ``workers`` processes.
 
     Children are forked, so they share the parent's data (the indexed timeline, compiled
-    templates) without pickling it; only results travel back, through a pipe. Item ``i`` goes to
+    templates) without pickling it; only results travel back, through a pipe, so keep them small
+    (a child that can write its output itself should, and return a summary). Item ``i`` goes to
     worker ``i % workers``, which balances pages of different sizes, and the results are put back
     in input order, so the output does not depend on scheduling. Where ``fork`` does not exist,
     or a child fails, the work is simply done here.
@@ -32,9 +33,10 @@ def map_forked(function: Callable[[T], R], items: Sequence[T], workers: int) -> 
             os.close(read)
             status = 1
             try:
-                data = pickle.dumps([function(item) for item in items[number::workers]])
+                mine = [function(item) for item in items[number::workers]]
                 with os.fdopen(write, "wb") as pipe:
-                    pipe.write(data)
+                    # Straight into the pipe: no second, pickled copy of the results in memory.
+                    pickle.dump(mine, pipe, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
             finally:
                 os._exit(status)
