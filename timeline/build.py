@@ -14,7 +14,7 @@ import gc
 import os
 import secrets
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -40,6 +40,8 @@ class BuildResult:
     site: RenderedSite | None
     """None when the pipeline stopped on errors before rendering."""
     timeline: Timeline | None = None
+    finish: Callable[[], None] | None = None
+    """With ``defer_extras``: writes the whole-site files the build left for later (see ``build_site``)."""
 
     def failed(self, *, strict: bool = False) -> bool:
         """Return True if the result must not be written (errors, or warnings when strict)."""
@@ -47,7 +49,12 @@ class BuildResult:
 
 
 def run_pipeline(
-    config: SiteConfig, session: BuildSession | None = None, *, workers: int = 1, sink: Sink | None = None
+    config: SiteConfig,
+    session: BuildSession | None = None,
+    *,
+    workers: int = 1,
+    sink: Sink | None = None,
+    defer_extras: bool = False,
 ) -> BuildResult:
     """Read, index and render the site; write nothing but into ``sink`` (without one, keep pages in memory).
 
@@ -75,6 +82,7 @@ def run_pipeline(
         fragments=session.fragments if session else None,
         workers=workers,
         sink=sink,
+        defer_extras=defer_extras,
     )
     diags += render_diags
     return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
@@ -110,11 +118,14 @@ def build_site(
     strict: bool = False,
     session: BuildSession | None = None,
     workers: int = 1,
+    defer_extras: bool = False,
 ) -> BuildResult:
     """Build the site into ``out_dir`` (default: the configured output); write only on success.
 
     ``session`` keeps work between builds of one process (``serve``) or, saved in the build
-    cache, between runs (``build``).
+    cache, between runs (``build``). With ``defer_extras`` (``serve``: the page in the browser
+    first), a warm build may write its pages and return with ``finish`` set, which makes and
+    writes the feeds, open data and search files; until it runs they are the previous build's.
     """
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
@@ -124,7 +135,7 @@ def build_site(
     warm = previous is not None and (out / MARKER).is_file()
     with Staging(out, warm=warm) as staging:
         with paused_gc():
-            result = run_pipeline(config, session, workers=workers, sink=staging)
+            result = run_pipeline(config, session, workers=workers, sink=staging, defer_extras=defer_extras and warm)
         if not result.failed(strict=strict):
             assert result.site is not None
             if previous is not None and warm:
@@ -135,7 +146,22 @@ def build_site(
                 session.outputs[str(out)] = dict(result.site.fingerprints)
     if session is not None:
         session.finish()
-    return result
+    deferred = result.site.deferred if result.site is not None and not result.failed(strict=strict) else None
+    if deferred is None:
+        return result
+
+    def finish() -> None:
+        prints = session.outputs.get(str(out)) if session is not None else None
+        for rel, data in deferred.files():
+            target = _target(out, rel)
+            if not _holds(target, data):
+                _replace_file(target, data)
+            if prints is not None:
+                prints[rel] = deferred.fingerprint
+        if session is not None:
+            session.fragments.prune()
+
+    return dataclasses.replace(result, finish=finish)
 
 
 def check_output_dir(config: SiteConfig) -> None:

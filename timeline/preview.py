@@ -37,13 +37,13 @@ def make_rebuild(site: Path, root: Path, *, base_url: str | None) -> Rebuild:
 
     def rebuild(changed: frozenset[Path]) -> RebuildResult:
         try:
-            result = build_site(site, root, base_url=base_url, session=session)
+            result = build_site(site, root, base_url=base_url, session=session, defer_extras=True)
         except TimelineError as exc:
             return RebuildResult(False, exc.diagnostics)
         except OSError as exc:
             problem: Diagnostic = error("site.yaml", 1, 1, f"cannot write the preview: {exc}")
             return RebuildResult(False, (problem,))
         ok = not result.failed()
-        return RebuildResult(ok, result.diagnostics, changed_pages(result.timeline, site, changed))
+        return RebuildResult(ok, result.diagnostics, changed_pages(result.timeline, site, changed), result.finish)
 
     return rebuild

@@ -103,6 +103,26 @@ class RenderedSite:
     """Output path -> digest of everything the page was made from."""
     streamed: frozenset[str] = frozenset()
     """Pages already given to the sink: their bytes are not held here and must not be written again."""
+    deferred: DeferredExtras | None = None
+    """The whole-site files, when the caller asked for them later (see ``render_site``)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DeferredExtras:
+    """What it takes to make the whole-site files (feeds, open data, search) after the pages."""
+
+    timeline: Timeline
+    pieces: Fragments
+    fingerprint: str
+    """The fingerprint every one of these files gets (``@`` and the digest of all inputs)."""
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """Yield each whole-site file, one at a time."""
+        for produce in EXTRA_OUTPUTS:
+            produced = produce(self.timeline, self.pieces)
+            # A producer may also yield its files one by one, so that only one is held at a time.
+            yield from produced.items() if isinstance(produced, Mapping) else produced
+            gc.collect(0)  # the cycles this whole-site file left (see young_collections)
 
 
 def in_era(event: Event, era: Era) -> bool:
@@ -240,6 +260,7 @@ def render_site(
     fragments: Memo[str, Any] | None = None,
     workers: int = 1,
     sink: Sink | None = None,
+    defer_extras: bool = False,
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Render every page; return the output map and every problem (template errors, collisions).
 
@@ -247,7 +268,10 @@ def render_site(
     not change is not rendered again but kept from that folder. ``workers`` > 1 renders pages in
     that many forked processes (only from a process without other threads). With a ``sink``,
     every rendered file is written to it as it is made (by the worker that made it) instead of
-    being held in memory.
+    being held in memory. With ``defer_extras`` and a previous build of the same site frame
+    (config, theme, actors, places, tags, ids: so the same set of whole-site files), the feeds,
+    open data and search files are not made here: the previous ones are kept for now and
+    ``RenderedSite.deferred`` makes the new ones, for ``serve`` to write after the pages.
     """
     env = env or make_environment(tl.config)
     # Per-build values travel with each render call, never in env.globals, so one environment
@@ -258,7 +282,9 @@ def render_site(
     origins: list[tuple[str, str]] = []
     specs = plan_pages(tl)
     prints = fingerprints(tl, specs, digests or {})
-    site_digest = prints.pop("@site")
+    # Kept among the fingerprints (like "@extra"; the writers skip names that start with "@"), so
+    # that the next build can tell whether the site's frame changed.
+    site_digest = prints["@site"]
     reuse = can_reuse(tl.config)
     records = record_digests(tl, digests or {}, site_digest)
     shared = _globals(tl, env, cards if reuse else None, records)
@@ -305,25 +331,31 @@ def render_site(
                 diags += found
                 if written:
                     streamed.add(spec.path)
-        extra = [path for path, value in old.items() if value == "@" + prints["@extra"]]
-        if extra and all(previous_dir is not None and (previous_dir / p).is_file() for p in extra):
+        mark = "@" + prints["@extra"]
+        extra = [path for path, value in old.items() if value.startswith("@") and value != "@copy" and path[0] != "@"]
+        on_disk = bool(extra) and all(previous_dir is not None and (previous_dir / p).is_file() for p in extra)
+        later = DeferredExtras(tl, Fragments(fragments, records) if reuse else Fragments(), mark)
+        if on_disk and all(old[path] == mark for path in extra):
+            deferred = None
             kept.update(extra)
             origins += [(path, path) for path in extra]
-            prints.update({path: "@" + prints["@extra"] for path in extra})
+            prints.update(dict.fromkeys(extra, mark))
+        elif on_disk and defer_extras and old.get("@site") == site_digest:
+            # The same frame gives the same set of files: keep the old ones until ``deferred`` runs.
+            deferred = later
+            kept.update(extra)
+            origins += [(path, path) for path in extra]
+            prints.update({path: old[path] for path in extra})
         else:
-            pieces = Fragments(fragments, records) if reuse else Fragments()
-            for produce in EXTRA_OUTPUTS:
-                produced = produce(tl, pieces)
-                # A producer may also yield its files one by one, so that only one is held at a time.
-                for path, data in produced.items() if isinstance(produced, Mapping) else produced:
-                    if sink is None:
-                        pages[path] = data
-                    else:
-                        sink.write(path, data)
-                        streamed.add(path)
-                    origins.append((path, path))
-                    prints[path] = "@" + prints["@extra"]
-                gc.collect(0)  # the cycles this whole-site file left (see young_collections)
+            deferred = None
+            for path, data in later.files():
+                if sink is None:
+                    pages[path] = data
+                else:
+                    sink.write(path, data)
+                    streamed.add(path)
+                origins.append((path, path))
+                prints[path] = mark
     copies = static_files(tl.config)
     origins += [(path, path) for path in copies]
     for rel in tl.assets:
@@ -334,8 +366,8 @@ def render_site(
     _check_collisions(origins, diags)
     if sink is not None:
         done = frozenset(streamed)
-        return RenderedSite(PagesOnDisk(done, sink.final), copies, frozenset(kept), prints, done), diags
-    return RenderedSite(pages, copies, frozenset(kept), prints), diags
+        return RenderedSite(PagesOnDisk(done, sink.final), copies, frozenset(kept), prints, done, deferred), diags
+    return RenderedSite(pages, copies, frozenset(kept), prints, deferred=deferred), diags
 
 
 def render_page(

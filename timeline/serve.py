@@ -35,6 +35,8 @@ class RebuildResult:
     ok: bool
     diagnostics: tuple[Diagnostic, ...]
     changed_urls: tuple[str, ...] = ()
+    finish: Callable[[], None] | None = None
+    """Work the build left until open pages have been told to reload (the whole-site files)."""
 
 
 Rebuild = Callable[[frozenset[Path]], RebuildResult]
@@ -143,6 +145,12 @@ class DevServer:
             target = self.base_path + quote(result.changed_urls[0].lstrip("/"), safe="/")
         self.say(f"Built in {elapsed:.0f} ms" + (f" ({len(changed)} changed)" if changed else ""))
         self.state.publish_success(changed, target)
+        if result.finish is not None:
+            # After the reload is on its way: feeds and open data are not what an open page shows.
+            try:
+                result.finish()
+            except Exception as exc:  # broad on purpose, as above: the preview must keep running
+                self.say(f"error: writing feeds and open data failed: {type(exc).__name__}: {exc}")
 
     def host_allowed(self, host: str | None) -> bool:
         """Return True if a ``Host`` header names this server, not a rebinding domain."""

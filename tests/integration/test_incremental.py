@@ -86,6 +86,60 @@ def test_incremental_equals_full_build(tmp_path: Path, edits: list[tuple[str, in
     shutil.rmtree(work)
 
 
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS, finish_now=st.lists(st.booleans(), min_size=4, max_size=4))
+def test_deferred_whole_site_files_converge_to_a_full_build(
+    tmp_path: Path, edits: list[tuple[str, int, str]], finish_now: list[bool]
+) -> None:
+    # serve's flow: pages first, feeds and open data after the reload; a skipped finish (the
+    # preview stopped) must not leave a later build wrong.
+    work = Path(tmp_path) / f"run-{abs(hash((tuple(edits), tuple(finish_now))))}"
+    site = work / "site"
+    site.mkdir(parents=True)
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    session = BuildSession()
+    incremental, full = work / "incremental", work / "full"
+    assert not build_site(site, incremental, session=session, defer_extras=True).failed()
+    for (kind, target, word), now in zip(edits, finish_now, strict=False):
+        edit(site, kind, target, word)
+        result = build_site(site, incremental, session=session, defer_extras=True)
+        assert not result.failed(), [d.format() for d in result.diagnostics]
+        if result.finish is not None and not now:
+            continue
+        if result.finish is not None:
+            result.finish()
+        shutil.rmtree(full, ignore_errors=True)
+        assert not build_site(site, full).failed()
+        assert tree_digest(incremental) == tree_digest(full), (kind, target, word)
+    last = build_site(site, incremental, session=session, defer_extras=True)
+    if last.finish is not None:
+        last.finish()
+    shutil.rmtree(full, ignore_errors=True)
+    assert not build_site(site, full).failed()
+    assert tree_digest(incremental) == tree_digest(full)
+    shutil.rmtree(work)
+
+
+def test_deferred_files_are_the_previous_ones_until_finish(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "site.yaml", site / "site.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    session, out = BuildSession(), tmp_path / "out"
+    assert build_site(site, out, session=session, defer_extras=True).finish is None  # cold: all at once
+    event = site / "content/events/ceasefire-1994.yaml"
+    event.write_text(re.sub(r"(?m)^title: .*$", "title: Renamed ceasefire", event.read_text(encoding="utf-8"), count=1))
+    feed_before = (out / "feed.xml").read_bytes()
+    result = build_site(site, out, session=session, defer_extras=True)
+    assert result.finish is not None
+    assert "Renamed ceasefire" in (out / "events/ceasefire-1994/index.html").read_text(encoding="utf-8")
+    assert (out / "feed.xml").read_bytes() == feed_before
+    result.finish()
+    assert "Renamed ceasefire" in (out / "feed.xml").read_text(encoding="utf-8")
+    assert "Renamed ceasefire" in (out / "events.json").read_text(encoding="utf-8")
+
+
 def test_a_no_change_rebuild_renders_nothing(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

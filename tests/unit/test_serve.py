@@ -404,6 +404,37 @@ def test_reload_event_after_rebuild(server: DevServer, source: Path) -> None:
         stream.close()
 
 
+def test_deferred_work_runs_after_the_reload_is_published(build: FakeBuild, source: Path) -> None:
+    order: list[str] = []
+
+    def rebuild(changed: frozenset[Path]) -> RebuildResult:
+        build(changed)
+        return RebuildResult(True, (), (), finish=lambda: order.append(f"finish after v{server.state.version}"))
+
+    server = DevServer(root=build.root, source_root=source, rebuild=rebuild, port=0, watch=False, out=io.StringIO())
+    before = server.state.version
+    server.rebuild(frozenset({source / "content" / "events" / "a.yaml"}))
+    assert order == [f"finish after v{before + 1}"]
+
+
+def test_failing_deferred_work_is_reported_and_the_server_goes_on(build: FakeBuild, source: Path) -> None:
+    def boom() -> None:
+        raise OSError("disk full")
+
+    out = io.StringIO()
+    server = DevServer(
+        root=build.root,
+        source_root=source,
+        rebuild=lambda changed: (build(changed), RebuildResult(True, (), (), finish=boom))[1],
+        port=0,
+        watch=False,
+        out=out,
+    )
+    server.rebuild(frozenset())
+    assert "writing feeds and open data failed: OSError: disk full" in out.getvalue()
+    assert server.state.version >= 1
+
+
 def test_stale_page_gets_merged_event_at_once(server: DevServer, source: Path) -> None:
     version = server.state.version
     server.rebuild(frozenset({source / "a.css"}))
