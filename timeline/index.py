@@ -261,11 +261,14 @@ def _render_all(
     for event in events.values():
         job = (event.summary, event.summary_line, event.summary_col)
         fields.append((f"event:{event.id}:summary", f"event:{event.id}", event.path, job))
-    for article in articles.values():
-        for field, job in (
-            ("summary", (article.summary, article.summary_line, article.summary_col)),
-            ("body", (article.body, article.body_line, 1)),
-        ):
+    # Summaries, then bodies: workers take every n-th job, and alternating a short summary with a
+    # long body would hand one worker all the bodies.
+    for field in ("summary", "body"):
+        for article in articles.values():
+            if field == "summary":
+                job = (article.summary, article.summary_line, article.summary_col)
+            else:
+                job = (article.body, article.body_line, 1)
             fields.append((f"article:{article.id}:{field}", f"article:{article.id}", article.path, job))
     found = [cached(*job) for _, _, _, job in fields]
     missing = [job for (_, _, _, job), hit in zip(fields, found, strict=True) if hit is None]
