@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
 from timeline.build import build_site
 from timeline.session import BuildSession
@@ -69,10 +70,8 @@ EDITS = st.lists(
 @given(edits=EDITS)
 def test_incremental_equals_full_build(tmp_path: Path, edits: list[tuple[str, int, str]]) -> None:
     work = Path(tmp_path) / f"run-{abs(hash(tuple(edits)))}"
-    site = work / "site"
-    site.mkdir(parents=True)
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    shutil.copytree(REPO / "content", site / "content")
+    work.mkdir()
+    site = copy_example(work)
     session = BuildSession()
     incremental, full = work / "incremental", work / "full"
     assert not build_site(site, incremental, session=session).failed()
@@ -94,10 +93,8 @@ def test_deferred_whole_site_files_converge_to_a_full_build(
     # serve's flow: pages first, feeds and open data after the reload; a skipped finish (the
     # preview stopped) must not leave a later build wrong.
     work = Path(tmp_path) / f"run-{abs(hash((tuple(edits), tuple(finish_now))))}"
-    site = work / "site"
-    site.mkdir(parents=True)
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    shutil.copytree(REPO / "content", site / "content")
+    work.mkdir()
+    site = copy_example(work)
     session = BuildSession()
     incremental, full = work / "incremental", work / "full"
     assert not build_site(site, incremental, session=session, defer_extras=True).failed()
@@ -122,10 +119,7 @@ def test_deferred_whole_site_files_converge_to_a_full_build(
 
 
 def test_deferred_files_are_the_previous_ones_until_finish(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    shutil.copytree(REPO / "content", site / "content")
+    site = copy_example(tmp_path)
     session, out = BuildSession(), tmp_path / "out"
     assert build_site(site, out, session=session, defer_extras=True).finish is None  # cold: all at once
     event = site / "content/events/ceasefire-1994.yaml"
@@ -141,10 +135,7 @@ def test_deferred_files_are_the_previous_ones_until_finish(tmp_path: Path) -> No
 
 
 def test_a_no_change_rebuild_renders_nothing(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    shutil.copytree(REPO / "content", site / "content")
+    site = copy_example(tmp_path)
     session = BuildSession()
     first = build_site(site, tmp_path / "out", session=session)
     assert first.site is not None and first.site.pages
