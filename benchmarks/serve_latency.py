@@ -4,6 +4,7 @@ Prints the median and p95 over N edits (default 20) for the example site and for
 site (default 5,000 events and 500 articles). A benchmark, not a test: it prints figures.
 Two figures per site: until the reloaded page painted the new title (first contentful paint, by
 the page's own clock), and until Playwright saw it (adding Playwright's polling after a reload).
+Then the same for a YAML syntax error: until the error overlay is seen, and until the fix removes it.
 
     .venv/bin/python benchmarks/serve_latency.py [--edits 20] [--events 5000] [--articles 500]
 """
@@ -106,6 +107,26 @@ def measure(page: Page, url: str, event_file: Path, edits: int) -> tuple[list[fl
     return painted, seen
 
 
+def measure_errors(page: Page, event_file: Path, tries: int) -> tuple[list[float], list[float]]:
+    """Break the event's YAML ``tries`` times; return seconds until the overlay shows, and until the fix is back."""
+    original = event_file.read_text(encoding="utf-8")
+    shown, fixed = [], []
+    try:
+        for n in range(tries):
+            start = time.perf_counter()
+            event_file.write_text(f"title: [unclosed {n}\n" + original, encoding="utf-8")
+            page.wait_for_selector("#timeline-error-overlay", timeout=60_000)
+            shown.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            event_file.write_text(original, encoding="utf-8")
+            page.wait_for_selector("#timeline-error-overlay", state="detached", timeout=60_000)
+            fixed.append(time.perf_counter() - start)
+            time.sleep(0.3)
+    finally:
+        event_file.write_text(original, encoding="utf-8")
+    return shown, fixed
+
+
 def report(name: str, timings: list[float]) -> None:
     """Print median and p95 in milliseconds."""
     ordered = sorted(timings)
@@ -129,6 +150,9 @@ def run(name: str, site: Path, event_id: str, edits: int) -> None:
             painted, seen = measure(page, url, site / "content" / "events" / f"{event_id}.yaml", edits)
             report(f"{name}: painted", painted)
             report(f"{name}: seen by Playwright", seen)
+            shown, fixed = measure_errors(page, site / "content" / "events" / f"{event_id}.yaml", max(3, edits // 4))
+            report(f"{name}: YAML error, overlay seen", shown)
+            report(f"{name}: fix, overlay gone", fixed)
             browser.close()
     finally:
         server.terminate()
