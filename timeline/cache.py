@@ -19,9 +19,10 @@ import pickle
 import secrets
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import jinja2
 import markdown_it
@@ -99,38 +100,117 @@ class _RecordUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the cache")
 
 
-def encode(value: object, codec: Codec = "pickle") -> bytes:
-    """Return the stored form of ``value``: magic, codec, checksum, payload."""
+class _HashingWriter:
+    """A binary file that also feeds what is written to it into a sha256."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self.file.write(data)
+
+
+class _HashingReader:
+    """A binary file that also feeds what is read from it into a sha256."""
+
+    def __init__(self, file: io.BufferedIOBase) -> None:
+        self.file = file
+        self.hash = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.hash.update(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.file.readinto(buffer)
+        self.hash.update(memoryview(buffer)[:count])
+        return count
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self.file.readline(size)
+        self.hash.update(data)
+        return data
+
+    def drain(self) -> bytes:
+        """Read to the end of the file; return the sha256 of everything read."""
+        while self.read(1 << 20):
+            pass
+        return self.hash.digest()
+
+
+def write_entry(value: object, file: BinaryIO, codec: Codec = "pickle") -> None:
+    """Write the stored form of ``value`` to a seekable ``file``: magic, codec, checksum, payload."""
     if codec == "json":
         payload = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    else:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return MAGIC + _CODECS[codec] + hashlib.sha256(payload).digest() + payload
+        file.write(MAGIC + _CODECS[codec] + hashlib.sha256(payload).digest() + payload)
+        return
+    # The pickle goes straight to the file (a session is over 100 MB): the checksum is known only
+    # at the end, so its place is filled first and written over afterwards.
+    start = file.tell()
+    file.write(MAGIC + _CODECS[codec] + bytes(_DIGEST))
+    writer = _HashingWriter(file)
+    pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+    end = file.tell()
+    file.seek(start + len(MAGIC) + 1)
+    file.write(writer.hash.digest())
+    file.seek(end)
+
+
+def read_entry(file: io.BufferedIOBase) -> object:
+    """Return the value stored in ``file``; raise ValueError if it is not a sound entry."""
+    head = file.read(len(MAGIC) + 1 + _DIGEST)
+    if len(head) < len(MAGIC) + 1 + _DIGEST or not head.startswith(MAGIC):
+        raise ValueError("not a cache entry")
+    codec, digest = head[len(MAGIC) : len(MAGIC) + 1], head[len(MAGIC) + 1 :]
+    reader = _HashingReader(file)
+    value: object = None
+    problem = ""
+    # The payload is read once, checksummed as it is unpickled: a session is over 100 MB, and a
+    # copy of its bytes beside its objects would double what a build holds at its start.
+    try:
+        if codec == _CODECS["json"]:
+            value = json.loads(reader.read().decode("utf-8"))
+        elif codec == _CODECS["pickle"]:
+            value = _RecordUnpickler(reader).load()
+        else:
+            problem = f"unknown codec {codec!r}"
+    except OSError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it must not crash a build
+        problem = f"unreadable payload ({exc})"
+    # Bytes after the pickle, or a damage the unpickler did not notice, change the checksum.
+    if reader.drain() != digest:
+        raise ValueError("checksum mismatch")
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def encode(value: object, codec: Codec = "pickle") -> bytes:
+    """Return the stored form of ``value``: magic, codec, checksum, payload."""
+    buffer = io.BytesIO()
+    write_entry(value, buffer, codec)
+    return buffer.getvalue()
 
 
 def decode(data: bytes) -> object:
     """Return the value stored in ``data``; raise ValueError if it is not a sound entry."""
-    head = len(MAGIC) + 1
-    if len(data) < head + _DIGEST or not data.startswith(MAGIC):
-        raise ValueError("not a cache entry")
-    codec, digest, payload = data[head - 1 : head], data[head : head + _DIGEST], data[head + _DIGEST :]
-    if hashlib.sha256(payload).digest() != digest:
-        raise ValueError("checksum mismatch")
-    try:
-        if codec == _CODECS["json"]:
-            return json.loads(payload.decode("utf-8"))
-        if codec == _CODECS["pickle"]:
-            return _RecordUnpickler(io.BytesIO(payload)).load()
-    except Exception as exc:  # noqa: BLE001 - a damaged pickle can raise almost anything; it must not crash a build
-        raise ValueError(f"unreadable payload ({exc})") from exc
-    raise ValueError(f"unknown codec {codec!r}")
+    return read_entry(io.BytesIO(data))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write ``data`` (or what ``data(file)`` writes) to ``path`` through a temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        temp.write_bytes(data)
+        with temp.open("wb") as file:
+            if isinstance(data, bytes):
+                file.write(data)
+            else:
+                data(file)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
@@ -146,6 +226,8 @@ class BuildCache:
         self.objects = self.folder / "objects"
         self.version = version or tool_version()
         self.diagnostics: list[Diagnostic] = []
+        self.reported = 0
+        """How many of ``diagnostics`` were handed on already (see ``news``)."""
         self.hits = 0
         self.misses = 0
         self.touched: set[str] = set()
@@ -183,6 +265,12 @@ class BuildCache:
             return False
         return True
 
+    def news(self) -> list[Diagnostic]:
+        """Return the warnings not handed on yet, and count them as handed on."""
+        found = self.diagnostics[self.reported :]
+        self.reported = len(self.diagnostics)
+        return found
+
     def path_of(self, key: str) -> Path:
         """Return the file that holds ``key``."""
         if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
@@ -195,7 +283,8 @@ class BuildCache:
             return None
         path = self.path_of(key)
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:
+                value = read_entry(file)
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -203,8 +292,6 @@ class BuildCache:
             self._warn(path, f"cannot read cache entry ({exc.strerror or exc}); ignored")
             self.misses += 1
             return None
-        try:
-            value = decode(data)
         except ValueError as exc:
             self._warn(path, f"corrupt cache entry discarded: {exc}")
             path.unlink(missing_ok=True)
@@ -219,10 +306,9 @@ class BuildCache:
         if not self.enabled:
             return
         path = self.path_of(key)
-        data = encode(value, codec)
         self.touched.add(key)
         try:
-            _write_atomic(path, data)
+            _write_atomic(path, partial(write_entry, value, codec=codec))
         except OSError as exc:
             self._warn(path, f"cannot write the build cache ({exc.strerror or exc}); building without it")
             self.enabled = False

@@ -20,7 +20,7 @@ import re
 import urllib.parse
 import uuid
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import TypeVar
 
@@ -332,21 +332,23 @@ class CalendarParts:
         return calendar(name, (self.vevent(event) for event in events))
 
 
-def render_feeds(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
-    """Return the feed files of the site, by output path."""
+def render_feeds(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield the feed files of the site as (output path, bytes), one at a time."""
+    pieces = pieces or Fragments()
     parts = CalendarParts(tl, pieces)
-    files = {
-        "feed.xml": events_feed(tl, pieces),
-        "articles.xml": articles_feed(tl, pieces),
-        "events.ics": parts.calendar(tl.events, tl.config.title),
-        "robots.txt": robots(tl),
-    }
+    # Each kind of piece is let go once the files that need it are made (see ``KindMemo``).
+    yield "feed.xml", events_feed(tl, pieces)
+    yield "articles.xml", articles_feed(tl, pieces)
+    pieces.release()
+    yield "events.ics", parts.calendar(tl.events, tl.config.title)
+    pieces.release()  # the calendars below reuse the VEVENTs that ``parts`` keeps
+    yield "robots.txt", robots(tl)
     # A sitemap must list absolute URLs; without a host in base_url there is none to write.
     if is_absolute(tl.config):
-        files["sitemap.xml"] = sitemap(tl, pieces)
+        yield "sitemap.xml", sitemap(tl, pieces)
+        pieces.release()
     for kind, table in (("actor", tl.actors), ("place", tl.places)):
         for key, entity in table.items():
             events = [tl.event_by_id[i] for i in tl.events_of.get(f"{kind}:{key}", ())]
             title = f"{tl.config.title}: {entity.name}"
-            files[page_path(kind, key) + "events.ics"] = parts.calendar(events, title)
-    return files
+            yield page_path(kind, key) + "events.ics", parts.calendar(events, title)

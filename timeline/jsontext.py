@@ -8,6 +8,7 @@ at any depth.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from collections.abc import Callable
 from functools import partial
@@ -28,18 +29,44 @@ def _key(key: object) -> str:
     return json.dumps(key if isinstance(key, str) else json.dumps(key), ensure_ascii=False)
 
 
-def dumps(value: Any, level: int = 0) -> str:
-    """Return ``json.dumps(value, ensure_ascii=False, indent=2)``, with ``Encoded`` parts spliced in."""
+def write_json(value: Any, write: Callable[[str], object], level: int = 0) -> None:
+    """Write ``json.dumps(value, ensure_ascii=False, indent=2)`` in parts, with ``Encoded`` parts spliced in."""
     pad = "\n" + "  " * level
     if isinstance(value, Encoded):
-        return value.text.replace("\n", pad)  # JSON text has no raw newline but between tokens
+        write(value.text.replace("\n", pad))  # JSON text has no raw newline but between tokens
+        return
     inner = pad + "  "
     if isinstance(value, dict) and value:
-        items = (f"{_key(k)}: {dumps(v, level + 1)}" for k, v in value.items())
-        return "{" + inner + ("," + inner).join(items) + pad + "}"
-    if isinstance(value, list) and value:
-        return "[" + inner + ("," + inner).join(dumps(v, level + 1) for v in value) + pad + "]"
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", pad)
+        write("{")
+        for number, (key, item) in enumerate(value.items()):
+            write(("," if number else "") + inner + _key(key) + ": ")
+            write_json(item, write, level + 1)
+        write(pad + "}")
+    elif isinstance(value, list) and value:
+        write("[")
+        for number, item in enumerate(value):
+            write(("," if number else "") + inner)
+            write_json(item, write, level + 1)
+        write(pad + "]")
+    else:
+        write(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", pad))
+
+
+def dumps(value: Any, level: int = 0) -> str:
+    """Return ``json.dumps(value, ensure_ascii=False, indent=2)``, with ``Encoded`` parts spliced in."""
+    parts: list[str] = []
+    write_json(value, parts.append, level)
+    return "".join(parts)
+
+
+def json_bytes(value: Any) -> bytes:
+    """Return ``dumps(value)`` and a newline as UTF-8, without holding the whole text as well."""
+    # A site-wide file is tens of megabytes: its parts are encoded as they come, into one buffer
+    # that becomes the bytes without a copy.
+    buffer = io.BytesIO()
+    write_json(value, lambda text: buffer.write(text.encode("utf-8")))
+    buffer.write(b"\n")
+    return buffer.getvalue()
 
 
 def json_text(make: Callable[[], Any]) -> str:

@@ -7,7 +7,7 @@ is checked against anything else the step looked at before it is used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -49,6 +49,71 @@ class Memo(Generic[K, V]):
         self.used = set()
         self.hits = self.misses = 0
 
+    def release(self) -> None:
+        """Say that the pieces asked for so far are not needed again soon (see ``KindMemo``)."""
+
+
+class KindMemo(Memo[str, Any]):
+    """The memo of ``Fragments`` pieces, kept in a store by kind, each kind in memory only while in use.
+
+    A site-wide file needs every record's piece of its own kind and no other: a kind is loaded
+    when first asked for, and pruned, saved and dropped on ``release`` (once its file is made),
+    so that a build holds one kind at a time instead of all of them. ``kinds`` lists what the
+    store holds.
+    """
+
+    def __init__(
+        self,
+        load: Callable[[str], dict[str, Any] | None],
+        save: Callable[[str, dict[str, Any]], None],
+        kinds: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.load = load
+        self.save = save
+        self.kinds = set(kinds)
+        self.open: dict[str, Memo[str, Any]] = {}
+        self.asked: set[str] = set()
+        """Kinds used since the last ``prune``."""
+
+    def _part(self, key: str) -> tuple[Memo[str, Any], str]:
+        kind, _, rest = key.partition("\0")
+        part = self.open.get(kind)
+        if part is None:
+            found = self.load(kind) if kind in self.kinds else None
+            part = self.open[kind] = Memo(found)
+            self.asked.add(kind)
+        return part, rest
+
+    def get(self, key: str) -> Any:
+        """Return the value for ``key`` (marking it used), or None."""
+        part, rest = self._part(key)
+        return part.get(rest)
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` for ``key`` and mark it used."""
+        part, rest = self._part(key)
+        part.put(rest, value)
+
+    def release(self) -> None:
+        """Prune, save and drop every kind in memory."""
+        for kind, part in self.open.items():
+            # Misses were made and put; entries never asked for are stale: either way, a change.
+            changed = part.misses > 0 or len(part.used) != len(part.entries) or kind not in self.kinds
+            part.prune()
+            if changed:
+                self.save(kind, part.entries)
+            self.kinds.add(kind)
+        self.open.clear()
+
+    def prune(self) -> None:
+        """Release every kind, and forget the kinds the current build did not use (if it used any)."""
+        self.release()
+        if self.asked:
+            # A build that made the site-wide files asked for every kind it still makes.
+            self.kinds = set(self.asked)
+            self.asked = set()
+
 
 T = TypeVar("T")
 
@@ -78,3 +143,8 @@ class Fragments:
             self.memo.put(key, found)
         value: T = found[0]
         return value
+
+    def release(self) -> None:
+        """Say that the pieces asked for so far are done with: a file that needs them was made."""
+        if self.memo is not None:
+            self.memo.release()

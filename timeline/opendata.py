@@ -14,7 +14,7 @@ import hashlib
 import html
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
@@ -22,7 +22,7 @@ from timeline.dates import EDate
 from timeline.feeds import absolute_links, html_text, site_url
 from timeline.i18n import Translator
 from timeline.index import page_path
-from timeline.jsontext import Encoded, dumps, encoded, json_text
+from timeline.jsontext import Encoded, encoded, json_bytes, json_text
 from timeline.memo import Fragments
 from timeline.model import Article, Entity, Event, Image, Source, Timeline
 
@@ -194,7 +194,7 @@ def events_csv(tl: Timeline, pieces: Fragments | None = None) -> bytes:
     """Return one row per event (RFC 4180: CRLF, quoted as needed); lists joined with ``; ``."""
     pieces = pieces or Fragments()
     rows = [pieces.get(CSV, f"event:{e.id}", partial(_event_row, tl, e)) for e in tl.events]
-    return (_csv_row(CSV_COLUMNS) + "".join(rows)).encode("utf-8")
+    return "".join([_csv_row(CSV_COLUMNS), *rows]).encode("utf-8")
 
 
 def _csl_date(date: EDate) -> dict[str, Any]:
@@ -378,15 +378,22 @@ def events_json_schema() -> dict[str, Any]:
 
 
 def _json(value: Any) -> bytes:
-    return (dumps(value) + "\n").encode("utf-8")
+    return json_bytes(value)
 
 
-def render_open_data(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
-    """Return the open-data files of the site, by output path."""
-    return {
-        "events.json": _json(events_document(tl, pieces)),
-        "events.schema.json": _json(events_json_schema()),
-        "events.csv": events_csv(tl, pieces),
-        "sources.json": _json(csl_items(tl, pieces)),
-        "timeline.json": _json(timelinejs(tl, pieces)),
-    }
+def render_open_data(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield the open-data files of the site as (output path, bytes), one at a time."""
+    # One at a time, each kind of piece let go as soon as its file is made: events.json alone is
+    # tens of megabytes on a large site, and the caller writes each file out before the next.
+    pieces = pieces or Fragments()
+    makers: list[tuple[str, Callable[[], bytes]]] = [
+        ("events.json", lambda: _json(events_document(tl, pieces))),
+        ("events.schema.json", lambda: _json(events_json_schema())),
+        ("events.csv", lambda: events_csv(tl, pieces)),
+        ("sources.json", lambda: _json(csl_items(tl, pieces))),
+        ("timeline.json", lambda: _json(timelinejs(tl, pieces))),
+    ]
+    for path, make in makers:
+        data = make()
+        pieces.release()
+        yield path, data

@@ -6,6 +6,7 @@ import html
 import html.parser
 import json
 import re
+from collections.abc import Iterator
 from functools import partial
 
 from timeline.index import page_path
@@ -72,10 +73,12 @@ def _record_text(tl: Timeline, event: Event) -> str:
     return _compact(search_record(tl, event))
 
 
-def render_search_index(tl: Timeline, pieces: Fragments | None = None) -> dict[str, bytes]:
-    """Return the search index file, by output path: sorted keys, no whitespace, UTF-8."""
+def render_search_index(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield the search index file as (output path, bytes): sorted keys, no whitespace, UTF-8."""
     pieces = pieces or Fragments()
     records = [pieces.get(SEARCH_FILE, f"event:{e.id}", partial(_record_text, tl, e)) for e in tl.events]
     # The same text as _compact({"events": [...], "language": ..., "version": 1}): keys in sorted order.
-    text = f'{{"events":[{",".join(records)}],"language":{_compact(tl.config.language)},"version":1}}'
-    return {SEARCH_FILE: (text + "\n").encode("utf-8")}
+    text = f'{{"events":[{",".join(records)}],"language":{_compact(tl.config.language)},"version":1}}\n'
+    del records
+    pieces.release()
+    yield SEARCH_FILE, text.encode("utf-8")

@@ -17,7 +17,7 @@ from timeline.cache import BuildCache
 from timeline.config import SiteConfig
 from timeline.errors import Diagnostic
 from timeline.index import MarkdownMemo
-from timeline.memo import Memo
+from timeline.memo import KindMemo, Memo
 from timeline.reader import RecordMemo
 from timeline.render import CardMemo
 from timeline.sourcefile import StatMemo
@@ -65,33 +65,68 @@ class BuildSession:
         self.fragments.prune()
 
 
+def fragments_key(kind: str) -> str:
+    """Return the cache key of the saved pieces of ``kind`` (see ``KindMemo``)."""
+    return hashlib.sha256(f"timeline build session\0fragments\0{kind}".encode()).hexdigest()
+
+
+def _spilled_fragments(cache: BuildCache, kinds: list[str]) -> KindMemo:
+    """Return a memo of pieces that keeps each kind in its own cache entry while it is not in use."""
+
+    def load(kind: str) -> dict[str, Any] | None:
+        found = cache.get(fragments_key(kind))
+        return found if isinstance(found, dict) else None
+
+    def save(kind: str, entries: dict[str, Any]) -> None:
+        cache.put(fragments_key(kind), entries)
+
+    return KindMemo(load, save, kinds)
+
+
 def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]]:
     """Return the session saved in the site's build cache (a new one if there is none or it is unusable)."""
     cache = BuildCache(root)
     session = BuildSession()
     state = cache.get(SESSION_KEY) if cache.enabled else None
+    kinds: list[str] = []
     if isinstance(state, dict):
-        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "fragments", "outputs")]
-        if all(isinstance(part, dict) for part in parts):
+        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs")]
+        found = state.get("fragments")
+        listed = [kind for kind in found if isinstance(kind, str)] if isinstance(found, list) else None
+        if all(isinstance(part, dict) for part in parts) and listed is not None:
             session.records = Memo(parts[0])
             session.markdown = Memo(parts[1])
             session.cards = Memo(parts[2])
-            session.fragments = Memo(parts[3])
-            session.outputs = parts[4]
-    return session, cache, list(cache.diagnostics)
+            session.outputs = parts[3]
+            kinds = listed
+    if cache.enabled:
+        # The pieces of the site-wide files are the largest part of a session, and each file needs
+        # only its own kind: they stay on disk until asked for (see ``KindMemo``).
+        session.fragments = _spilled_fragments(cache, kinds)
+    return session, cache, cache.news()
 
 
 def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
-    """Write the session into the build cache; return any new warning."""
-    before = len(cache.diagnostics)
+    """Write the session into the build cache; return any warning not reported yet (some come mid-build)."""
     if cache.enabled:
+        fragments = session.fragments
+        if not isinstance(fragments, KindMemo):
+            # A session that kept its pieces in memory (one not made by load_session).
+            spilled = _spilled_fragments(cache, [])
+            for key, value in fragments.entries.items():
+                spilled.put(key, value)
+            fragments = spilled
+        fragments.prune()
+        kinds = sorted(fragments.kinds)
         state: dict[str, Any] = {
             "records": session.records.entries,
             "markdown": session.markdown.entries,
             "cards": session.cards.entries,
-            "fragments": session.fragments.entries,
+            "fragments": kinds,
             "outputs": session.outputs,
         }
         cache.put(SESSION_KEY, state)
+        # Kinds this build did not ask for are still good (it made no site-wide file): keep their entries.
+        cache.touched.update(fragments_key(kind) for kind in kinds)
         cache.sweep()
-    return cache.diagnostics[before:]
+    return cache.news()

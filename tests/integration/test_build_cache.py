@@ -8,6 +8,8 @@ from pathlib import Path
 
 from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
+from timeline.cache import BuildCache
+from timeline.session import fragments_key
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -46,5 +48,23 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(tmp_path: Path) -> None:
     damaged = run("build", site)
     assert damaged.returncode == 0
     assert "warning" in damaged.stderr and "Traceback" not in damaged.stderr
+    assert run("build", site, "--no-cache", "-o", tmp_path / "cold").returncode == 0
+    assert tree_digest(site / "_site") == tree_digest(tmp_path / "cold")
+
+
+def test_pieces_are_kept_per_kind_and_a_corrupt_kind_is_made_again(tmp_path: Path) -> None:
+    site = copy_example(tmp_path)
+    assert run("build", site).returncode == 0
+    cache = BuildCache(site)
+    kinds = ["events.json", "events.csv", "sources.json", "timeline.json", "search.json"]
+    assert all(cache.path_of(fragments_key(kind)).is_file() for kind in kinds)
+    cache.path_of(fragments_key("events.json")).write_bytes(b"\x00garbage")
+    # An edit makes the site-wide files again, which reads the pieces of every kind.
+    event = site / "content/events/washington-talks-scheduled.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("title:", "title: Moved -", 1), encoding="utf-8")
+    warm = run("build", site)
+    assert warm.returncode == 0, warm.stderr
+    assert "corrupt cache entry" in warm.stderr and "Traceback" not in warm.stderr
+    assert cache.path_of(fragments_key("events.json")).is_file()  # made again and saved
     assert run("build", site, "--no-cache", "-o", tmp_path / "cold").returncode == 0
     assert tree_digest(site / "_site") == tree_digest(tmp_path / "cold")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import subprocess
+import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +25,7 @@ from timeline.cache import (
     tool_version,
 )
 from timeline.dates import DateSpan, parse_date
+from timeline.memo import Fragments, KindMemo
 from timeline.model import Claim, Event, Ref, Source
 
 FP = Fingerprint(tool=tool_version(), config=hash_text("config"), theme=hash_text("theme"))
@@ -245,3 +248,86 @@ def test_any_single_byte_change_is_detected(value: object, codec: str, at: int, 
     damaged = data[:index] + bytes([data[index] ^ flip]) + data[index + 1 :]
     with pytest.raises(ValueError):
         decode(damaged)
+
+
+def test_entries_stream_to_and_from_disk_without_a_copy_of_the_payload(tmp_path: Path) -> None:
+    # A build session is over 100 MB: its pickle must not be held in memory beside its objects.
+    value = [f"{n:05d}" + "x" * 20_000 for n in range(500)]  # about 10 MB of text
+    cache = BuildCache(tmp_path)
+    key = FP.key("session", "", b"")
+    tracemalloc.start()
+    try:
+        cache.put(key, value)
+        _, put_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        loaded = BuildCache(tmp_path).get(key)
+        _, get_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert loaded == value
+    size = cache.path_of(key).stat().st_size
+    assert size > 10_000_000
+    assert put_peak < size // 4
+    assert get_peak - before < size * 5 // 4  # the loaded value itself, and little more
+
+
+def test_streamed_entry_has_the_same_bytes_as_encode(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    key = FP.key("event", "content/events/a.yaml", b"x")
+    cache.put(key, (_event(), ["x"] * 3))
+    assert cache.path_of(key).read_bytes() == encode((_event(), ["x"] * 3))
+
+
+def test_trailing_bytes_after_a_pickle_are_corruption() -> None:
+    with pytest.raises(ValueError, match="checksum"):
+        decode(encode(_event()) + b"\x00")
+
+
+def _kind_memo(cache: BuildCache, kinds: list[str]) -> KindMemo:
+    def load(kind: str) -> dict[str, Any] | None:
+        found = cache.get(FP.key("kind", kind, b""))
+        return found if isinstance(found, dict) else None
+
+    return KindMemo(load, lambda kind, entries: cache.put(FP.key("kind", kind, b""), entries), kinds)
+
+
+def test_kind_memo_holds_a_kind_only_while_it_is_in_use(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    memo = _kind_memo(cache, [])
+    pieces = Fragments(memo, {"event:a": "1", "event:b": "2"})
+    assert pieces.get("feed", "event:a", lambda: "A") == "A"
+    assert pieces.get("csv", "event:b", lambda: "B") == "B"
+    assert sorted(memo.open) == ["csv", "feed"]
+    pieces.release()
+    assert memo.open == {} and memo.kinds == {"csv", "feed"}
+    # Saved, not made again: a second build in another process reads the kind from the store.
+    again = _kind_memo(BuildCache(tmp_path), ["csv", "feed"])
+    later = Fragments(again, {"event:a": "1", "event:b": "2"})
+    assert later.get("feed", "event:a", lambda: "made again") == "A"
+    assert list(again.open) == ["feed"]
+    again.prune()
+    # Only "feed" was asked for: a build that made its files no longer makes "csv".
+    assert again.kinds == {"feed"} and again.open == {}
+
+
+def test_kind_memo_drops_stale_pieces_and_saves_only_changes(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    saved: list[str] = []
+    memo = _kind_memo(cache, [])
+    store = memo.save
+
+    def save(kind: str, entries: dict[str, Any]) -> None:
+        saved.append(kind)
+        store(kind, entries)
+
+    memo.save = save
+    Fragments(memo, {"event:a": "1"}).get("feed", "event:a", lambda: "old")
+    memo.prune()
+    edited = Fragments(memo, {"event:a": "2"})
+    assert edited.get("feed", "event:a", lambda: "new") == "new"
+    memo.prune()
+    assert cache.get(FP.key("kind", "feed", b"")) == {"event:a\x002": ("new",)}
+    Fragments(memo, {"event:a": "2"}).get("feed", "event:a", lambda: "never")
+    memo.prune()
+    assert saved == ["feed", "feed"]  # the third build changed nothing, so wrote nothing

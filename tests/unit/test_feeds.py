@@ -73,17 +73,17 @@ def test_feeds_ignore_clock_and_source_date_epoch_when_content_has_dates(
     example: tuple[Timeline, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tl, _ = example
-    first = render_feeds(tl)
+    first = dict(render_feeds(tl))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert render_feeds(tl) == first
+    assert dict(render_feeds(tl)) == first
 
 
 def test_source_date_epoch_stands_in_when_content_has_no_date(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_site({})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    epoch = feedparser.parse(render_feeds(_timeline(root))["feed.xml"])
+    epoch = feedparser.parse(dict(render_feeds(_timeline(root)))["feed.xml"])
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    later = feedparser.parse(render_feeds(_timeline(root))["feed.xml"])
+    later = feedparser.parse(dict(render_feeds(_timeline(root)))["feed.xml"])
     assert not epoch.bozo and not later.bozo
     assert epoch.feed.updated == "1970-01-01T00:00:00Z"
     assert later.feed.updated == "2023-11-14T22:13:20Z"
@@ -135,7 +135,7 @@ def test_ics_times_zones_escaping_and_multibyte_folding(make_site) -> None:
             "content/events/d.yaml": "title: Range\ndate: 2020-09-27\nend: 2020-11\n",
         }
     )
-    data = render_feeds(_timeline(root))["events.ics"]
+    data = dict(render_feeds(_timeline(root)))["events.ics"]
     assert max(len(line) for line in data.split(b"\r\n")) <= 75
     calendar = icalendar.Calendar.from_ical(data)
     events = {str(v["UID"]).split("@")[0]: v for v in calendar.walk("VEVENT")}
@@ -184,7 +184,7 @@ def test_robots_points_to_the_sitemap(example: tuple[Timeline, Path]) -> None:
 
 def test_relative_base_url_gets_no_sitemap(make_site) -> None:
     root = make_site({"site.yaml": "title: Local\nbase_url: /\n"})
-    files = render_feeds(_timeline(root))
+    files = dict(render_feeds(_timeline(root)))
     assert "sitemap.xml" not in files
     assert b"Sitemap:" not in files["robots.txt"]
     assert not feedparser.parse(files["feed.xml"]).bozo
@@ -210,15 +210,15 @@ def _with_digests(root: Path) -> tuple[Timeline, dict[str, str]]:
 def test_pieces_are_kept_between_builds_and_change_no_byte(tmp_path: Path) -> None:
     tl, digests = _with_digests(_site_copy(tmp_path))
     memo: Memo[str, Any] = Memo()
-    first = render_feeds(tl, Fragments(memo, digests))
-    assert first == render_feeds(tl)
+    first = dict(render_feeds(tl, Fragments(memo, digests)))
+    assert first == dict(render_feeds(tl))
     assert memo.misses > len(tl.events)  # an Atom entry, a sitemap date and a VEVENT per event
     memo.prune()
     # The session is saved in the build cache, which unpickles only timeline's own types.
     stored = decode(encode(memo.entries))
     assert isinstance(stored, dict)
     again: Memo[str, Any] = Memo(stored)
-    assert render_feeds(tl, Fragments(again, digests)) == first
+    assert dict(render_feeds(tl, Fragments(again, digests))) == first
     assert (again.misses, again.hits) == (0, len(memo.entries))
 
 
@@ -226,13 +226,13 @@ def test_an_edited_event_makes_only_its_own_pieces_again(tmp_path: Path) -> None
     root = _site_copy(tmp_path)
     tl, digests = _with_digests(root)
     memo: Memo[str, Any] = Memo()
-    render_feeds(tl, Fragments(memo, digests))
+    dict(render_feeds(tl, Fragments(memo, digests)))
     memo.prune()
     path = root / "content" / "events" / "washington-talks-scheduled.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("talks expected", "talks now expected"), encoding="utf-8")
     edited, after = _with_digests(root)
     before = set(memo.entries)
-    assert render_feeds(edited, Fragments(memo, after)) == render_feeds(edited)
+    assert dict(render_feeds(edited, Fragments(memo, after))) == dict(render_feeds(edited))
     changed = {key for key in after if after[key] != digests.get(key)}
     made = {key.split("\0")[1] for key in set(memo.entries) - before}
     assert "event:washington-talks-scheduled" in made and made <= changed

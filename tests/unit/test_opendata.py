@@ -100,7 +100,7 @@ def test_events_csv(example: tuple[Timeline, Path]) -> None:
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(make_site) -> None:
     root = make_site({"content/events/x.yaml": "title: '=HYPERLINK(\"http://evil\")'\ndate: 2020\n"})
-    rows = list(csv.reader(io.StringIO(render_open_data(_timeline(root))["events.csv"].decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(dict(render_open_data(_timeline(root)))["events.csv"].decode("utf-8"))))
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'
 
 
@@ -126,7 +126,7 @@ def test_sources_are_csl_json(example: tuple[Timeline, Path], make_site) -> None
             """
         }
     )
-    (item,) = json.loads(render_open_data(_timeline(root))["sources.json"])
+    (item,) = json.loads(dict(render_open_data(_timeline(root)))["sources.json"])
     assert item["issued"] == {"date-parts": [[2020, 10]], "circa": True}
     assert item["accessed"] == {"date-parts": [[2020, 10, 24]]}
     assert item["URL"] == "https://www.bbc.com/news/x" and item["container-title"] == "BBC News"
@@ -147,7 +147,7 @@ def test_timelinejs_json(example: tuple[Timeline, Path], make_site) -> None:
             "content/events/y.yaml": "title: Timed\ndate: 2020-10-23T18:01+07:00\n",
         }
     )
-    events = json.loads(render_open_data(_timeline(root))["timeline.json"])["events"]
+    events = json.loads(dict(render_open_data(_timeline(root)))["timeline.json"])["events"]
     assert events[0]["start_date"]["year"] == -500
     assert events[0]["start_date"]["display_date"] == "501 BCE"
     assert events[0]["text"]["headline"] == "&lt;b&gt;Bold&lt;/b&gt; &amp; old"
@@ -159,7 +159,7 @@ def test_timelinejs_json(example: tuple[Timeline, Path], make_site) -> None:
 
 def test_open_data_is_deterministic(example: tuple[Timeline, Path]) -> None:
     tl, _ = example
-    assert render_open_data(tl) == render_open_data(tl)
+    assert dict(render_open_data(tl)) == dict(render_open_data(tl))
 
 
 def _with_digests(root: Path) -> tuple[Timeline, dict[str, str]]:
@@ -178,17 +178,17 @@ def test_pieces_are_kept_between_builds_and_change_no_byte(tmp_path: Path) -> No
     shutil.copytree(REPO / "content", root / "content")
     tl, digests = _with_digests(root)
     memo: Memo[str, Any] = Memo()
-    first = render_open_data(tl, Fragments(memo, digests))
-    assert first == render_open_data(tl)
+    first = dict(render_open_data(tl, Fragments(memo, digests)))
+    assert first == dict(render_open_data(tl))
     memo.prune()
-    assert render_open_data(tl, Fragments(memo, digests)) == first
+    assert dict(render_open_data(tl, Fragments(memo, digests))) == first
     assert (memo.misses, memo.hits) == (0, len(memo.entries))
     memo.prune()
     path = root / "content" / "events" / "putin-death-toll-statement.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Putin", "President Putin", 1), encoding="utf-8")
     edited, after = _with_digests(root)
     before = set(memo.entries)
-    assert render_open_data(edited, Fragments(memo, after)) == render_open_data(edited)
+    assert dict(render_open_data(edited, Fragments(memo, after))) == dict(render_open_data(edited))
     made = {key.split("\0")[1] for key in set(memo.entries) - before}
     assert "event:putin-death-toll-statement" in made
     assert made <= {key for key in after if after[key] != digests.get(key)}
