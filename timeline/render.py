@@ -160,7 +160,8 @@ def _globals(
 ) -> dict[str, Any]:
     config = tl.config
     base = config.base_path
-    made: dict[tuple[str, str, str], Markup] = {}
+    # Plain text, wrapped on use: a Markup kept here would copy every card the memo already holds.
+    made: dict[tuple[str, str, str], str] = {}
     ranges = Ranges(tl)
     card_page = PageSpec("", "_card.html", "", config.language, {})
 
@@ -181,7 +182,7 @@ def _globals(
         # (serve, the build cache) kept while the event's record digest is unchanged.
         key = (template, event.id, variant)
         if key in made:
-            return made[key]
+            return Markup(made[key])
         stored = f"{records[f'event:{event.id}']}:{template}:{variant}" if memo is not None and records else None
         text = memo.get(stored) if memo is not None and stored is not None else None
         if text is None:
@@ -189,8 +190,8 @@ def _globals(
             text = env.get_template(template).render(values, page=card_page, t=Translator(config.language))
             if memo is not None and stored is not None:
                 memo.put(stored, text)
-        made[key] = Markup(text)
-        return made[key]
+        made[key] = text
+        return Markup(text)
 
     def card(event: Event, level: int = 3, eras: bool = False) -> Markup:
         classes = era_classes(event, config.eras) if eras else ""
