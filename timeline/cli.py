@@ -178,8 +178,10 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     if not args.quiet and result.site is not None:
         site = result.site
-        total = len(site.pages) + len(site.kept)
-        detail = f" ({len(site.pages)} rendered, {len(site.kept)} unchanged)" if site.kept else ""
+        # Every file in the output (copies too), the count `site is up to date` gives later.
+        total = len(site.pages) + len(site.kept) + len(site.copies)
+        copied = f", {len(site.copies)} copied" if site.copies else ""
+        detail = f" ({len(site.pages)} rendered, {len(site.kept)} unchanged{copied})" if site.kept else ""
         print(f"built {total} files into {result.config.output}{detail}", file=out)
     return 0
 

@@ -214,7 +214,9 @@ def test_summary_counts_streamed_pages(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["build", str(site)], out, io.StringIO()) == 0
     found = re.search(r"built (\d+) files", out.getvalue())
-    assert found and int(found.group(1)) == len(in_memory.site.pages)
+    assert found and int(found.group(1)) == len(in_memory.site.pages) + len(in_memory.site.copies)
+    on_disk = [p for p in (site / "_site").rglob("*") if p.is_file() and p.name != MARKER]
+    assert int(found.group(1)) == len(on_disk)
     pages = in_memory.site.pages
     for rel in ("index.html", "feed.xml"):
         assert (site / "_site" / rel).read_bytes() == pages[rel]
