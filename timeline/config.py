@@ -74,10 +74,20 @@ class SiteConfig:
         return self.language.replace("-", "_")
 
 
+# Quotes, angle brackets, backslashes, white space and control characters: a base URL is written
+# into HTML attributes, XML and robots.txt, so one that could close an attribute is refused outright.
+_URL_MARKUP = re.compile(r"[\x00-\x20\x7f-\x9f\"'<>\\`{}|^]")
+
+
 def normalize_base_url(url: str) -> str:
     """Return ``url`` with a trailing slash; raise ValueError for an unusable URL."""
     url = url.strip()
+    bad = _URL_MARKUP.search(url)
+    if bad:
+        raise ValueError(f"base_url {url!r} must not contain {bad[0]!r}; percent-encode it (%xx) or remove it")
     parts = urllib.parse.urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"base_url '{url}' must not hold a user name or password")
     if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
         raise ValueError(f"base_url '{url}' must be an http(s) URL or a path starting with /")
     if not parts.scheme and not url.startswith("/"):
@@ -88,7 +98,10 @@ def normalize_base_url(url: str) -> str:
 
 
 def load_config(root: Path, *, base_url: str | None = None, output: Path | None = None) -> SiteConfig:
-    """Read ``root/site.yaml``; raise TimelineError with every problem found."""
+    """Read ``root/site.yaml``; raise TimelineError with every problem found.
+
+    A ``base_url`` given here (``--base-url``) replaces the file's, and must agree with ``cname:``.
+    """
     path = root / CONFIG_NAME
     rel = CONFIG_NAME
     try:
@@ -105,7 +118,29 @@ def load_config(root: Path, *, base_url: str | None = None, output: Path | None 
     config = _config_from(value, root, rel, diags)
     if config is None or diags:
         raise TimelineError(diags)
-    return _override(config, base_url, output)
+    config = _override(config, base_url, output)
+    if base_url and config.cname and not _at_domain_root(config.base_url, config.cname):
+        line, col = value.where("cname")
+        domain = config.cname.lower()
+        raise TimelineError(
+            [
+                error(
+                    rel,
+                    line,
+                    col,
+                    f"--base-url {config.base_url} disagrees with cname '{config.cname}', where the site is "
+                    f"served at https://{domain}/: publish to that domain (on GitHub Pages, set it as "
+                    "the custom domain in Settings > Pages), or delete cname",
+                )
+            ]
+        )
+    return config
+
+
+def _at_domain_root(base_url: str, cname: str) -> bool:
+    """Return True if ``base_url`` is the root of the domain ``cname`` (http or https)."""
+    parts = urllib.parse.urlsplit(base_url)
+    return (parts.hostname or "").rstrip(".") == cname.lower().rstrip(".") and parts.path in ("", "/")
 
 
 def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -> SiteConfig | None:
@@ -119,7 +154,8 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         fields.fail("timezone", f"unknown time zone '{timezone}' (use an IANA name such as Asia/Jakarta)")
-    base_url = fields.parsed("base_url", normalize_base_url) or "/"
+    given = fields.parsed("base_url", normalize_base_url)
+    base_url = given or "/"
     theme = fields.text("theme", default="default")
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", theme):
         fields.fail("theme", f"theme '{theme}' must be a folder name")
@@ -129,6 +165,20 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
     cname = fields.text("cname")
     if cname and not re.match(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", cname):
         fields.fail("cname", f"cname '{cname}' is not a domain name")
+        cname = ""
+    if cname:
+        # A custom domain serves the site at its root: every link, the canonical URLs, the sitemap
+        # and robots.txt must say https://<cname>/, not the project path of base_url.
+        if "base_url" not in mapping:
+            base_url = f"https://{cname.lower()}/"
+        elif given is not None and not _at_domain_root(given, cname):
+            cname_line = mapping.where("cname")[0]
+            fields.fail(
+                "base_url",
+                f"base_url {base_url} disagrees with cname '{cname}' (line {cname_line}), where the site is served "
+                f"at https://{cname.lower()}/: delete base_url or set it to https://{cname.lower()}/, "
+                "or delete cname to publish at base_url",
+            )
     eras = []
     for record in fields.records("eras"):
         era = Fields(record, rel, ("id", "title", "date", "end"), diags)

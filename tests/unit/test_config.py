@@ -68,3 +68,75 @@ def test_output_must_stay_inside(tmp_path: Path) -> None:
 def test_eras(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "title: T\neras:\n  - id: w\n    title: War\n    date: 1988/1994\n"))
     assert config.eras[0].span.end is not None and config.eras[0].span.end.year == 1994
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        'https://x.example/"><script>alert(1)</script>',
+        "https://x.example/a b/",
+        "https://x.example/'/",
+        "https://x.example/<b>/",
+        "https://x.example/\\x01/",
+        "https://x.example/tab\\there/",
+        "https://x.example/back\\\\slash/",
+        "https://user:secret@x.example/",
+    ],
+)
+def test_base_url_with_markup_is_a_located_error(tmp_path: Path, bad: str) -> None:
+    # Double-quoted YAML, so that \x01 and \t reach the check as the characters themselves.
+    quoted = bad.replace('"', '\\"')
+    with pytest.raises(TimelineError) as info:
+        load_config(write(tmp_path, f'title: T\nbase_url: "{quoted}"\n'))
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.format().startswith("site.yaml:2:11: error: base_url")
+    # The same rule for --base-url and TIMELINE_BASE_URL.
+    with pytest.raises(TimelineError) as info:
+        load_config(write(tmp_path, "title: T\n"), base_url=bad.encode().decode("unicode_escape"))
+    assert info.value.diagnostics[0].path == "--base-url"
+
+
+def test_percent_encoded_base_url_is_kept(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "title: T\nbase_url: https://x.example/a%20b\n"))
+    assert config.base_url == "https://x.example/a%20b/"
+
+
+def test_cname_alone_builds_for_the_domain_root(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "title: T\ncname: News.Example.org\n"))
+    assert config.base_url == "https://news.example.org/"
+    assert config.base_path == "/"
+
+
+@pytest.mark.parametrize("url", ["https://news.example.org/", "http://NEWS.example.org", "https://news.example.org"])
+def test_cname_with_an_agreeing_base_url(tmp_path: Path, url: str) -> None:
+    config = load_config(write(tmp_path, f"title: T\nbase_url: {url}\ncname: news.example.org\n"))
+    assert config.base_path == "/"
+    assert config.base_url.rstrip("/").lower() == url.rstrip("/").lower()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.github.io/mysite/", "https://news.example.org/mysite/", "https://other.example/", "/"]
+)
+def test_cname_with_a_disagreeing_base_url_is_a_located_error(tmp_path: Path, url: str) -> None:
+    text = f"title: T\nbase_url: {url}\noutput: _site\ncname: news.example.org\n"
+    with pytest.raises(TimelineError) as info:
+        load_config(write(tmp_path, text))
+    (diagnostic,) = info.value.diagnostics
+    line = diagnostic.format()
+    assert line.startswith("site.yaml:2:11: error: base_url")
+    # It says where the site is served and which setting to change.
+    assert "cname 'news.example.org' (line 4)" in line
+    assert "https://news.example.org/" in line and "delete base_url" in line and "delete cname" in line
+
+
+def test_a_base_url_override_must_agree_with_cname(tmp_path: Path) -> None:
+    site = write(tmp_path, "title: T\ncname: news.example.org\n")
+    with pytest.raises(TimelineError) as info:
+        load_config(site, base_url="https://u.github.io/repo")
+    (diagnostic,) = info.value.diagnostics
+    assert diagnostic.format().startswith(
+        "site.yaml:2:8: error: --base-url https://u.github.io/repo/ disagrees with cname 'news.example.org'"
+    )
+    assert "Settings > Pages" in diagnostic.message
+    # What the Pages workflow passes once the custom domain is set: the domain, with no slash.
+    assert load_config(site, base_url="https://news.example.org").base_url == "https://news.example.org/"
