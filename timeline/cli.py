@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from timeline import __version__
-from timeline.errors import Diagnostic, TimelineError, escape_control, format_json, has_errors
+from timeline.errors import Diagnostic, TimelineError, error, escape_control, format_json, has_errors
+from timeline.manual import TOPICS
 
 if TYPE_CHECKING:
     from timeline.build import BuildResult
@@ -29,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not write .timeline-cache/")
+    build.add_argument(
+        "--publish",
+        action="store_true",
+        help="build for publishing (the Pages workflow): warnings stop it as they stop deploy; "
+        "writes folder=<output> to $GITHUB_OUTPUT when set",
+    )
+    build.add_argument("--allow-warnings", action="store_true", help="with --publish: publish despite warnings")
 
     check = commands.add_parser("check", help="run the whole pipeline and report problems; write nothing")
     check.add_argument("site", nargs="?", default=".", type=Path)
@@ -58,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--dry-run", action="store_true", help="print the target and files; push nothing")
     deploy.add_argument("--allow-dirty", action="store_true", help="deploy with uncommitted changes")
     deploy.add_argument("--base-url")
+    deploy.add_argument("--allow-warnings", action="store_true", help="publish despite warnings")
 
     new = commands.add_parser("new", help="start a site, or add an event")
     what = new.add_subparsers(dest="what", required=True, metavar="WHAT")
@@ -67,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     new_event.add_argument("title")
     new_event.add_argument("--date", required=True, help="1994, 2020-10, 2020-10-23, 2020-10-23T18:01+07:00")
     new_event.add_argument("--site", type=Path, default=Path("."))
+
+    topics = commands.add_parser("help", help="print a reference: `timeline help format` (every file's format)")
+    topics.add_argument("topic", choices=sorted(TOPICS), help="format: site.yaml, events, articles, actors, places")
 
     imports = commands.add_parser("import", help="turn reports and other timelines into content files")
     kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND")
@@ -109,9 +121,14 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     Unless ``--no-cache``, a site whose files are all as the last successful build left them
     (see ``timeline.manifest``) is not built again: its warnings are printed as they were.
     """
-    from timeline import manifest
+    from timeline import manifest, publishing
     from timeline.config import SiteConfig, load_config
 
+    if args.allow_warnings and not args.publish:
+        print("timeline build: error: --allow-warnings goes with --publish", file=err)
+        return 2
+    if args.publish:
+        args.strict = args.strict or publishing.strictness(args.allow_warnings)
     snapshot: tuple[int, dict[str, manifest.InputStat]] | None = None
     config: SiteConfig | None = None
     stale: set[str] = set()
@@ -133,7 +150,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 if not args.quiet:
                     files = sum(rel != manifest.MARKER for rel in found.outputs)
                     print(f"site is up to date: {files} files in {config.output}", file=out)
-                return 0
+                return _tell_github(config.output) if args.publish else 0
             # Before the build reads anything, so that an edit made while it runs is seen next time.
             snapshot = manifest.snapshot_inputs(config)
         if found is not None:
@@ -174,6 +191,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _report(result.diagnostics, err)
     _summary(result, err)
     if result.failed(strict=args.strict):
+        if args.publish:
+            print(publishing.refusal(result, allow_warnings=False, command="timeline build --publish"), file=err)
         print("build failed; the previous output was left as it was", file=err)
         return 1
     if not args.quiet and result.site is not None:
@@ -183,6 +202,19 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         copied = f", {len(site.copies)} copied" if site.copies else ""
         detail = f" ({len(site.pages)} rendered, {len(site.kept)} unchanged{copied})" if site.kept else ""
         print(f"built {total} files into {result.config.output}{detail}", file=out)
+    return _tell_github(result.config.output) if args.publish else 0
+
+
+def _tell_github(folder: Path) -> int:
+    """Append ``folder=<output>`` to $GITHUB_OUTPUT (GitHub Actions), for the step that uploads the site."""
+    target = os.environ.get("GITHUB_OUTPUT")
+    if not target:
+        return 0
+    value = str(folder.resolve())
+    if "\n" in value or "\r" in value:
+        raise TimelineError([error("site.yaml", 1, 1, "the output folder's name must be one line")])
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(f"folder={value}\n")
     return 0
 
 
@@ -234,16 +266,19 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Build into a temporary folder with --strict, then publish it; the work tree is never touched."""
+    """Build into a temporary folder, stop on what blocks a publish, then publish; the work tree is never touched."""
+    from timeline import publishing
     from timeline.build import build_site
     from timeline.deploy import DeployError, publish
 
+    strict = publishing.strictness(args.allow_warnings)
     with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:
         target = Path(tmp) / "site"
-        result = build_site(args.site, target, base_url=_base_url(args), strict=True)
+        result = build_site(args.site, target, base_url=_base_url(args), strict=strict)
         _report(result.diagnostics, err)
-        if result.failed(strict=True):
-            print("deploy stopped: the build has problems; nothing was pushed", file=err)
+        why = publishing.refusal(result, allow_warnings=args.allow_warnings, command="timeline deploy")
+        if why:
+            print(f"deploy stopped: {why}\nnothing was pushed", file=err)
             return 1
         try:
             report = publish(
@@ -274,8 +309,18 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.what == "site":
         for path in new_site(args.dir):
             print(path, file=out)
+        print("every field of these files: `timeline help format`", file=err)
     else:
         print(new_event(args.site, args.title, args.date), file=out)
+        print("written as a draft, which is not published: give it a source, then delete 'draft: true'", file=err)
+    return 0
+
+
+def cmd_help(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print a reference document shipped with timeline."""
+    from timeline.manual import topic_text
+
+    out.write(topic_text(args.topic))
     return 0
 
 
@@ -307,6 +352,7 @@ COMMANDS = {
     "deploy": cmd_deploy,
     "new": cmd_new,
     "import": cmd_import,
+    "help": cmd_help,
 }
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from timeline import __version__
 from timeline.dates import parse_span
 from timeline.errors import TimelineError, error
 from timeline.model import check_id, slugify
 
-# Kept byte-identical to the repository's .github/workflows/pages.yml (a unit test checks it),
-# so a scaffolded site publishes exactly the way this project's example site does.
-WORKFLOW = """\
+DISTRIBUTION = "cited-timeline"
+"""timeline's name on PyPI ("timeline" there is another project)."""
+
+# The repository's own .github/workflows/pages.yml is this text with the few differences that a unit
+# test lists (it installs timeline from its checkout), so a scaffolded site publishes exactly the way
+# this project's example site does. The release that scaffolds a site is the one its workflow installs.
+_WORKFLOW = """\
 # Build the timeline and publish it with GitHub Pages.
 # In the repository's Settings > Pages, set Source to "GitHub Actions".
-# In this mode a custom domain is set in Settings > Pages, not by a CNAME file.
+# A custom domain is set there too, and must be the `cname:` of site.yaml: the build stops when the
+# two disagree, rather than publish a site whose links point at the wrong address.
 name: Publish timeline to GitHub Pages
 
 on:
@@ -22,52 +28,80 @@ on:
     branches: [main]
   workflow_dispatch:
 
-permissions:
-  contents: read
-  pages: write
-  id-token: write
+# Nothing by default: each job below asks for what it needs.
+permissions: {}
 
 # One deployment at a time; a running one is allowed to finish.
 concurrency:
   group: pages
   cancel-in-progress: false
 
+env:
+  # The release of timeline that builds this site (https://pypi.org/project/cited-timeline/): the
+  # one that scaffolded it. To upgrade, run `pip install -U cited-timeline` and `timeline build
+  # --publish` on your machine, then put the new `timeline --version` here.
+  TIMELINE_VERSION: "<version>"
+
 jobs:
   build:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      # configure-pages reads the Pages settings (the site's address); it cannot change them.
+      pages: read
     steps:
       - name: Check out
-        uses: actions/checkout@v4
+        uses: actions/checkout@v7
         with:
           persist-credentials: false
       - name: Set up Python
-        uses: actions/setup-python@v5
+        uses: actions/setup-python@v7
         with:
           python-version: "3.11"
       - name: Install timeline
-        run: pip install .
+        run: pip install "cited-timeline==${TIMELINE_VERSION}"
       - name: Configure Pages
         id: pages
         uses: actions/configure-pages@v5
-      - name: Build the site
-        # configure-pages gives the Pages URL, e.g. https://user.github.io/repo; timeline adds the slash.
-        run: timeline build --base-url "${{ steps.pages.outputs.base_url }}"
-      - name: Upload the site
-        uses: actions/upload-pages-artifact@v3
+      - name: Restore the build cache
+        # The last run's .timeline-cache/ and output folder: a page whose inputs did not change is
+        # kept, not rendered again. _site is the output: folder of site.yaml; change both together.
+        uses: actions/cache@v5
         with:
-          path: _site
+          path: |
+            .timeline-cache
+            _site
+          key: timeline-${{ env.TIMELINE_VERSION }}-${{ hashFiles('site.yaml', 'content/**', 'themes/**') }}
+          restore-keys: timeline-${{ env.TIMELINE_VERSION }}-
+      - name: Build the site
+        id: build
+        env:
+          # The site's address, e.g. https://user.github.io/repo or https://<custom domain>.
+          PAGES_URL: ${{ steps.pages.outputs.base_url }}
+        # --publish: warnings stop the build as they stop `timeline deploy` (--allow-warnings lets
+        # them through), and the output folder is passed on to the next step.
+        run: timeline build --publish --base-url "$PAGES_URL"
+      - name: Upload the site
+        uses: actions/upload-pages-artifact@v5
+        with:
+          path: ${{ steps.build.outputs.folder }}
 
   deploy:
     needs: build
     runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
     environment:
       name: github-pages
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - name: Deploy to GitHub Pages
         id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@v5
 """
+WORKFLOW = _WORKFLOW.replace("<version>", __version__)
+"""The scaffolded ``.github/workflows/pages.yml``, pinned to this release."""
 
 _SITE_YAML = """\
 title: {title}
@@ -79,7 +113,10 @@ timezone: UTC
 base_url: https://example.github.io/{slug}/
 theme: default
 output: _site
-# cname: news.example.org   # a custom domain, written to CNAME by `timeline deploy`
+# A custom domain: the site is then built for https://<cname>/, its links at the root, so delete
+# base_url (or make it https://<cname>/). `timeline deploy` writes it to a CNAME file; with the
+# Pages workflow, set the same domain in Settings > Pages.
+# cname: news.example.org
 """
 
 _ACTORS = """\
@@ -174,17 +211,27 @@ _README = """\
 A source-cited timeline built with `timeline`.
 
 - `timeline serve` previews the site; `timeline build` writes it to `_site/`.
-- `timeline new event "Title" --date 2021-10-01` adds an event under `content/events/`.
+- `timeline new event "Title" --date 2021-10-01` adds a draft event under `content/events/`.
+- `timeline help format` describes every field of `site.yaml`, events, articles, actors and places.
 
 Publishing on GitHub Pages with the included workflow (`.github/workflows/pages.yml`):
 
-1. In Settings > Pages, set Source to "GitHub Actions".
-2. In this mode a custom domain is set in Settings > Pages, not by a `CNAME` file.
-3. `base_url` in `site.yaml` must end with `/` (the workflow passes the right one).
+1. In Settings > Pages, set Source to "GitHub Actions", and push.
+2. The site is at `https://<user>.github.io/<repo>/` (the workflow passes that address to the build).
+3. A custom domain: set `cname:` in `site.yaml` (and delete `base_url`), and set the same domain in
+   Settings > Pages. The site is then built for `https://<domain>/`.
+4. Warnings stop a publish: fix them, or add `--allow-warnings` to the build step.
+5. The workflow installs the timeline release that made this site (`TIMELINE_VERSION`); to upgrade,
+   change it there.
+
+Or publish a `gh-pages` branch from your machine with `timeline deploy` (Settings > Pages: "Deploy
+from a branch").
 """
 
 _EVENT_TEMPLATE = """\
-# A new event: see docs/format.md for every field.
+# A new event; `timeline help format` describes every field.
+# A draft is not published: give the event a source below, then delete the next line.
+draft: true
 title: {title}
 date: {date}
 summary: |
@@ -194,11 +241,15 @@ places: []
 actors: []
 tags: []
 # status: happened          # happened | scheduled | disputed | reported
-sources: []
-#  - title: "Headline of the source"
-#    publisher: Publisher
-#    url: https://example.org/...
-#    published: {date}
+# Where the facts come from, shown as numbered citations: an article of this site
+# (content/articles/<id>.md) with an optional quote, or an outside report.
+# sources:
+#   - article: the-article-id
+#     quote: "A short passage from it"
+#   - title: "Headline of the source"
+#     publisher: Publisher
+#     url: https://example.org/...
+#     published: {date}
 """
 
 

@@ -79,18 +79,48 @@ def test_new_site_refuses_a_file(tmp_path: Path) -> None:
         new_site(target)
 
 
-def test_new_event_writes_a_readable_event(tmp_path: Path) -> None:
+def publish_ready(path: Path) -> None:
+    """Do what the template asks: delete `draft: true` and uncomment the outside source."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "draft: true" in lines
+    lines.remove("draft: true")
+    start = lines.index("# sources:")
+    outside = next(n for n in range(start, len(lines)) if lines[n].startswith("#   - title:"))
+    kept = lines[:start] + ["sources:"] + [line[2:] for line in lines[outside:] if line.startswith("#  ")]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+def test_new_event_is_a_draft_that_builds_without_any_diagnostic(tmp_path: Path) -> None:
     new_site(tmp_path)
     path = new_event(tmp_path, 'Repairs begin: "phase 1"', "2021-04-12")
     assert path == tmp_path / "content" / "events" / "repairs-begin-phase-1.yaml"
-    content, diags = read_content(load_config(tmp_path))
-    assert [d for d in diags if d.severity == "error"] == []
+    text = path.read_text(encoding="utf-8")
+    # A commented template of both kinds of source, never an empty list.
+    assert "sources: []" not in text and "# sources:" in text and "#   - article:" in text
+    # The draft is not part of the site, so a fresh event leaves it publishable (no warning).
+    assert diagnostics(tmp_path) == []
+    content, _ = read_content(load_config(tmp_path))
+    assert [e.id for e in content.events if e.id == "repairs-begin-phase-1"] == []
+
+
+def test_new_event_becomes_a_sourced_event_once_the_template_is_followed(tmp_path: Path) -> None:
+    new_site(tmp_path)
+    path = new_event(tmp_path, 'Repairs begin: "phase 1"', "2021-04-12")
+    publish_ready(path)
+    content, _ = read_content(load_config(tmp_path))
     event = next(e for e in content.events if e.id == "repairs-begin-phase-1")
     assert event.title == 'Repairs begin: "phase 1"'
     assert event.span.edtf() == "2021-04-12"
-    # Only the new event's missing sources are reported; nothing else is wrong with it.
+    assert [s.publisher for s in event.sources] == ["Publisher"]
+    assert diagnostics(tmp_path) == []
+
+
+def test_an_undrafted_event_without_sources_still_warns(tmp_path: Path) -> None:
+    new_site(tmp_path)
+    path = new_event(tmp_path, "Bridge closes", "2021-03-02")
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
     assert diagnostics(tmp_path) == [
-        "content/events/repairs-begin-phase-1.yaml:1:1: warning: event 'repairs-begin-phase-1' has no sources"
+        "content/events/bridge-closes.yaml:1:1: warning: event 'bridge-closes' has no sources"
     ]
 
 
@@ -100,6 +130,7 @@ def test_new_event_writes_a_readable_event(tmp_path: Path) -> None:
 def test_new_event_accepts_every_date_form(tmp_path: Path, date: str) -> None:
     new_site(tmp_path)
     path = new_event(tmp_path, "Something happens", date)
+    publish_ready(path)
     content, _ = read_content(load_config(tmp_path))
     event = next(e for e in content.events if e.path.endswith(path.name))
     assert event.span.edtf() == date
@@ -109,6 +140,7 @@ def test_new_event_with_a_non_latin_title_gets_a_stable_id(tmp_path: Path) -> No
     new_site(tmp_path)
     path = new_event(tmp_path, "Карабах", "2020-09-27")
     assert path.name.startswith("x-") and path.suffix == ".yaml"
+    publish_ready(path)
     content, _ = read_content(load_config(tmp_path))
     assert any(e.title == "Карабах" for e in content.events)
 
