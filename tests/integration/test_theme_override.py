@@ -52,3 +52,20 @@ def test_static_override_wins_by_name_and_other_files_are_kept(tmp_path: Path) -
     assert (assets / "extra.js").is_file()
     assert (assets / "timeline.js").read_bytes() == DEFAULT_CSS.with_name("timeline.js").read_bytes()
     assert DEFAULT_CSS.read_text(encoding="utf-8") != (assets / "style.css").read_text(encoding="utf-8")
+
+
+def test_every_page_links_the_default_favicon_under_the_base_path_and_a_site_replaces_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>\n'
+    (site / "themes" / "default" / "static" / "favicon.svg").write_text(icon, encoding="utf-8")
+    result = build_site(site, site / "_site")
+    assert not result.failed(), [d.format() for d in result.diagnostics]
+    out = site / "_site"
+    assert (out / "assets" / "favicon.svg").read_text(encoding="utf-8") == icon
+    default_png = REPO / "themes" / "default" / "static" / "favicon.png"
+    assert (out / "assets" / "favicon.png").read_bytes() == default_png.read_bytes()
+    # base_url is https://example.github.io/timeline/: the icon is asked for there, never at /favicon.ico.
+    for page in (out / "index.html", out / "404.html", out / "events" / "ceasefire-1994" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert '<link rel="icon" href="/timeline/assets/favicon.svg" type="image/svg+xml">' in html
+        assert 'href="/timeline/assets/favicon.png"' in html

@@ -153,3 +153,42 @@ def test_every_action_is_pinned_to_a_major_version() -> None:
             for item in job["steps"]:
                 if "uses" in item:
                     assert re.fullmatch(r"actions/[a-z-]+@v\d+", item["uses"]), item["uses"]
+
+
+RELEASE_FILE = REPO / ".github" / "workflows" / "release.yml"
+
+
+def test_release_runs_on_version_tags_and_publishes_without_a_token() -> None:
+    data = parse(RELEASE_FILE.read_text(encoding="utf-8"))
+    triggers: dict[str, Any] = data["on"] if "on" in data else data[True]
+    assert triggers == {"push": {"tags": ["v*"]}}
+    assert data["permissions"] == {}
+    jobs = data["jobs"]
+    assert jobs["test"]["needs"] == "build" and jobs["publish"]["needs"] == ["build", "test"]
+    for name in ("build", "test"):
+        assert jobs[name]["permissions"] == {"contents": "read"}
+    publish = jobs["publish"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["environment"]["url"] == f"https://pypi.org/p/{DISTRIBUTION}"
+    (upload,) = [s for s in publish["steps"] if uses(s) == "pypa/gh-action-pypi-publish"]
+    assert upload["uses"] == "pypa/gh-action-pypi-publish@release/v1"
+    # Trusted publishing: no user name, password or token anywhere.
+    assert "with" not in upload and "secrets." not in RELEASE_FILE.read_text(encoding="utf-8")
+
+
+def test_release_checks_the_tag_and_tests_the_files_it_publishes() -> None:
+    jobs = parse(RELEASE_FILE.read_text(encoding="utf-8"))["jobs"]
+    build = jobs["build"]["steps"]
+    check = next(s for s in build if s.get("name") == "Check that the tag is the version")
+    assert check["env"] == {"TAG": "${{ github.ref_name }}"}
+    assert 'timeline.__version__' in check["run"] and '"v$version"' in check["run"]
+    assert step(build, "actions/upload-artifact")["with"]["name"] == "dist"
+    test = jobs["test"]["steps"]
+    assert step(test, "actions/download-artifact")["with"]["name"] == "dist"
+    assert test[-1]["run"] == 'TIMELINE_DIST="$PWD/dist" ./scripts/test'
+    for job in jobs.values():
+        for item in job["steps"]:
+            assert "${{" not in item.get("run", "")
+            if uses(item).startswith("actions/"):
+                assert re.fullmatch(r"actions/[a-z-]+@v\d+", item["uses"]), item["uses"]
