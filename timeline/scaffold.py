@@ -249,7 +249,7 @@ tags: []
 #   - title: "Headline of the source"
 #     publisher: Publisher
 #     url: https://example.org/...
-#     published: {date}
+#     published: {published}
 """
 
 
@@ -304,7 +304,7 @@ def new_event(site_dir: Path, title: str, date: str) -> Path:
     if not title or "\n" in title or "\r" in title:
         raise _fail("title", "give a one-line, non-empty title")
     try:
-        parse_span(date.strip())
+        span = parse_span(date.strip())
     except ValueError as exc:
         raise _fail("--date", str(exc)) from None
     slug = slugify(title)
@@ -312,7 +312,8 @@ def new_event(site_dir: Path, title: str, date: str) -> Path:
     if problem:
         raise _fail("title", problem)
     path = site_dir / "content" / "events" / f"{slug}.yaml"
-    text = _EVENT_TEMPLATE.format(title=_quote(title), date=_quote(date.strip()))
+    # A source is published on one date: the start of a range is a guess the template can offer.
+    text = _EVENT_TEMPLATE.format(title=_quote(title), date=_quote(date.strip()), published=span.start.edtf())
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as handle:

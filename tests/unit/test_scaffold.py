@@ -131,6 +131,7 @@ def test_new_event_accepts_every_date_form(tmp_path: Path, date: str) -> None:
     new_site(tmp_path)
     path = new_event(tmp_path, "Something happens", date)
     publish_ready(path)
+    assert diagnostics(tmp_path) == []
     content, _ = read_content(load_config(tmp_path))
     event = next(e for e in content.events if e.path.endswith(path.name))
     assert event.span.edtf() == date
