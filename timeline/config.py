@@ -177,7 +177,7 @@ def output_error(config: SiteConfig, message: str) -> TimelineError:
     """Return the error for an unusable output folder, located where it was chosen."""
     if config.output_at is None:
         return UsageError("-o/--output", message)
-    return TimelineError([error(CONFIG_NAME, *config.output_at, f"output: {message}")])
+    return TimelineError([error(CONFIG_NAME, *config.output_at, message)])
 
 
 def _override(config: SiteConfig, base_url: str | None, output: Path | None) -> SiteConfig:

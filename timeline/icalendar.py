@@ -125,9 +125,10 @@ def observances(name: str, year: int) -> list[str]:
         return moment.astimezone(zone).utcoffset() or dt.timedelta()
 
     def text(delta: dt.timedelta) -> str:
-        minutes = int(delta.total_seconds() // 60)
-        sign = "+" if minutes >= 0 else "-"
-        return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        # Seconds only when there are some: local mean time before standard zones had them (-045602).
+        seconds = int(delta.total_seconds())
+        hours, rest = divmod(abs(seconds), 3600)
+        return f"{'+' if seconds >= 0 else '-'}{hours:02d}{rest // 60:02d}" + (f"{rest % 60:02d}" if rest % 60 else "")
 
     def observance(at: dt.datetime, before: dt.timedelta, after: dt.timedelta) -> list[str]:
         kind = "DAYLIGHT" if at.astimezone(zone).dst() else "STANDARD"

@@ -274,12 +274,17 @@ class _Reader:
             date = c.parsed("date", self.date, required=True)
             corrections.append(Correction(date or EDate(1), c.text("text", required=True)))
         event_id = self.record_id(f, path)
+        # Every field is read before giving up on a bad date, so that all its problems are reported at once.
+        title = f.text("title", required=True)
+        images = self.images(f, rel)
+        updated = f.parsed("updated", self.date)
+        claims = self.claims(f, rel, refs, len(sources))
         if span is None:
             return None
         return Event(
             id=event_id,
             path=rel,
-            title=f.text("title", required=True),
+            title=title,
             span=span,
             summary=f.text("summary"),
             places=places,
@@ -288,10 +293,10 @@ class _Reader:
             status=status if status in STATUSES else "happened",
             sources=sources,
             related=related,
-            images=self.images(f, rel),
-            updated=f.parsed("updated", self.date),
+            images=images,
+            updated=updated,
             corrections=tuple(corrections),
-            claims=self.claims(f, rel, refs, len(sources)),
+            claims=claims,
             refs=tuple(refs),
             summary_line=_text_pos(value, "summary")[0],
             summary_col=_text_pos(value, "summary")[1],
