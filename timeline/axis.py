@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import babel.dates
 from markupsafe import Markup, escape
 
-from timeline.dates import DateSpan, EDate
+from timeline.dates import DateSpan, EDate, day_of_year
 from timeline.i18n import Translator
 from timeline.index import page_path
 from timeline.model import Event, Timeline
@@ -49,8 +49,9 @@ def position(date: EDate, *, end: bool = False) -> float:
     if date.day is None:
         if end:
             return float(date.year + 1) if date.month == 12 else position(EDate(date.year, date.month + 1))
-        return _year_fraction(date.year, (dt.date(max(date.year, 1), date.month, 1).timetuple().tm_yday - 1))
-    day = dt.date(max(date.year, 1), date.month, date.day).timetuple().tm_yday - 1
+        return _year_fraction(date.year, day_of_year(date.year, date.month, 1) - 1)
+    # Counted in the proleptic calendar, not by datetime: years 0 and before have their own leap days.
+    day = day_of_year(date.year, date.month, date.day) - 1
     return _year_fraction(date.year, day + (1 if end else (date.hour or 0) / 24))
 
 
@@ -93,7 +94,9 @@ def _round_out(start: float, end: float) -> Stretch:
         return Stretch(float(int(start // 1)), float(-int(-end // 1)), monthly=False)
     first, last = _month_of(start), _month_of(end - 1e-9)
     lo, hi = position(EDate(*first)), position(EDate(*last), end=True)
-    if last == first:  # one month alone gives no sense of scale: show the next one too
+    if last == (9999, 12) and first == last:  # the calendar's last month: show the one before instead
+        lo = position(EDate(9999, 11))
+    elif last == first:  # one month alone gives no sense of scale: show the next one too
         hi = position(EDate(last[0] + last[1] // 12, last[1] % 12 + 1), end=True)
     return Stretch(lo, hi, monthly=True)
 
@@ -159,13 +162,15 @@ def _ticks(stretch: Stretch, locale: str) -> list[tuple[float, float, str]]:
         year, month = _month_of(stretch.start)
         while position(EDate(year, month)) < stretch.end - 1e-9:
             lo, hi = position(EDate(year, month)), position(EDate(year, month), end=True)
-            name = babel.dates.format_skeleton("MMM", dt.date(max(year, 1), month, 1), locale=locale)
+            # Any year holds the month's name; datetime holds only the years 1 to 9999.
+            name = babel.dates.format_skeleton("MMM", dt.date(min(max(year, 1), 9999), month, 1), locale=locale)
             label = f"{name} {year}" if not ticks or month == 1 else name
             ticks.append((lo, (lo + hi) / 2, label))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return ticks
     span = stretch.end - stretch.start
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if span / s <= 8)
+    # 1, 2, 5, 10, 20, 50, ...: as far as a span of -9999 to 9999 needs.
+    step = next(s for s in (m * 10**e for e in range(6) for m in (1, 2, 5)) if span / s <= 8)
     year = int(stretch.start)
     while year < stretch.end:
         label = str(year) if year % step == 0 or (step > 1 and year == int(stretch.start)) else ""

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
-from timeline.config import SiteConfig, load_config
-from timeline.errors import Diagnostic, TimelineError, error, has_errors
+from timeline.config import SiteConfig, load_config, output_error, output_problem
+from timeline.errors import Diagnostic, error, has_errors
 from timeline.i18n import check_language
 from timeline.index import index_content
 from timeline.model import Timeline
@@ -165,19 +165,13 @@ def build_site(
 
 
 def check_output_dir(config: SiteConfig) -> None:
-    """Refuse an output folder that is the site itself, holds it, or lies inside its content."""
+    """Refuse an output folder that is the site itself, holds it, lies inside its sources, or is not ours."""
     out = config.output.resolve()
-    root = config.root.resolve()
-    where = "--output" if out.parent != root else "site.yaml"
-    if root.is_relative_to(out) or out.is_relative_to(config.content_dir.resolve()):
-        raise TimelineError([error(where, 1, 1, f"output folder {out} would hold or overwrite the site's sources")])
-    for source in ("themes", "site.yaml", ".git"):
-        if out.is_relative_to(root / source):
-            raise TimelineError([error(where, 1, 1, f"output folder {out} lies inside {source}")])
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise TimelineError(
-            [error(where, 1, 1, f"output folder {out} exists and was not made by timeline; remove it or pick another")]
-        )
+    problem = output_problem(config.root, config.output)
+    if problem is None and out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        problem = f"output folder {out} exists and was not made by timeline; remove it or pick another"
+    if problem is not None:
+        raise output_error(config, problem)
 
 
 def _target(staging: Path, rel: str) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from timeline import __version__
-from timeline.errors import Diagnostic, TimelineError, error, escape_control, format_json, has_errors
+from timeline.errors import Diagnostic, TimelineError, UsageError, error, escape_control, format_json, has_errors
 from timeline.manual import TOPICS
 
 if TYPE_CHECKING:
@@ -363,6 +363,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args, out, err)
+    except UsageError as exc:
+        print(exc.format(args.command), file=err)
+        return exc.exit_code
     except TimelineError as exc:
         if getattr(args, "format", "text") == "json":
             print(format_json(exc.diagnostics), file=out)

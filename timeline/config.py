@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import urllib.parse
-import zoneinfo
 from pathlib import Path
 
-from timeline.dates import DateSpan, parse_span
-from timeline.errors import Diagnostic, TimelineError, error
+from timeline.dates import DateSpan, parse_span, zone_info
+from timeline.errors import Diagnostic, TimelineError, UsageError, error
 from timeline.yamldoc import Fields, YMap, load_yaml
 
 CONFIG_NAME = "site.yaml"
@@ -56,6 +56,8 @@ class SiteConfig:
     cname: str = ""
     author: str = ""
     eras: tuple[Era, ...] = ()
+    output_at: tuple[int, int] | None = (1, 1)
+    """Line and column of ``output:`` in site.yaml; None when ``--output`` chose the folder."""
 
     @property
     def base_path(self) -> str:
@@ -151,9 +153,10 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
         fields.fail("language", f"language '{language}' is not a BCP 47 code such as en or id")
     timezone = fields.text("timezone", default="UTC")
     try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        fields.fail("timezone", f"unknown time zone '{timezone}' (use an IANA name such as Asia/Jakarta)")
+        zone_info(timezone)
+    except ValueError as exc:
+        fields.fail("timezone", str(exc))
+        timezone = "UTC"  # so that the eras below are still checked
     given = fields.parsed("base_url", normalize_base_url)
     base_url = given or "/"
     theme = fields.text("theme", default="default")
@@ -162,6 +165,8 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
     output = Path(fields.text("output", default="_site"))
     if output.is_absolute() or not output.parts or ".." in output.parts or output == Path("."):
         fields.fail("output", "output must be a folder inside the site, such as _site")
+    elif problem := output_problem(root, root / output):
+        fields.fail("output", problem)
     cname = fields.text("cname")
     if cname and not re.match(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", cname):
         fields.fail("cname", f"cname '{cname}' is not a domain name")
@@ -182,8 +187,9 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
     eras = []
     for record in fields.records("eras"):
         era = Fields(record, rel, ("id", "title", "date", "end"), diags)
-        span = era.parsed("date", parse_span, required=True)
-        end = era.parsed("end", parse_span)
+        in_zone = functools.partial(parse_span, zone=timezone)
+        span = era.parsed("date", in_zone, required=True)
+        end = era.parsed("end", in_zone)
         if span is not None and end is not None:
             span = DateSpan(span.start, end.start)
         if span is not None:
@@ -200,7 +206,28 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
         cname=cname,
         author=fields.text("author"),
         eras=tuple(eras),
+        output_at=mapping.where("output") if "output" in mapping else (1, 1),
     )
+
+
+def output_problem(root: Path, output: Path) -> str | None:
+    """Return why ``output`` may not be the site's output folder (it holds or lies in its sources), or None."""
+    out, site = output.resolve(), root.resolve()
+    if site.is_relative_to(out):
+        return "the output folder would hold the whole site, its sources included"
+    for source in ("content", "themes", CONFIG_NAME, ".git"):
+        # Resolved, so that a symlinked content folder is still seen as the sources it holds.
+        if out.is_relative_to((site / source).resolve()) or out.is_relative_to(site / source):
+            where = out.relative_to(site).as_posix() if out.is_relative_to(site) else str(output)
+            return f"output folder {where} would overwrite the site's sources in {source}; use a folder such as _site"
+    return None
+
+
+def output_error(config: SiteConfig, message: str) -> TimelineError:
+    """Return the error for an unusable output folder, located where it was chosen."""
+    if config.output_at is None:
+        return UsageError("-o/--output", message)
+    return TimelineError([error(CONFIG_NAME, *config.output_at, message)])
 
 
 def _override(config: SiteConfig, base_url: str | None, output: Path | None) -> SiteConfig:
@@ -210,5 +237,8 @@ def _override(config: SiteConfig, base_url: str | None, output: Path | None) -> 
         except ValueError as exc:
             raise TimelineError([error("--base-url", 1, 1, str(exc))]) from None
     if output is not None:
-        config = dataclasses.replace(config, output=output)
+        problem = output_problem(config.root, output)
+        if problem:
+            raise UsageError("-o/--output", problem)
+        config = dataclasses.replace(config, output=output, output_at=None)
     return config

@@ -3,12 +3,19 @@
 The grammar is a small subset of ISO 8601 / EDTF level 1: ``1994``, ``2020-10``,
 ``2020-09-27``, ``2020-10-23T18:01+07:00``, ``2020-10-23T18:01 Asia/Jakarta``, ranges
 ``1988/1994``, and the qualifiers ``~`` (approximate), ``?`` (uncertain) and ``%`` (both).
+
+The calendar is the proleptic Gregorian one with astronomical year numbering: years run from
+-9999 to 9999, year 0 is 1 BCE and a leap year (so ``0000-02-29`` is a day). A date-time names an
+instant, so it must fall between ``0001-01-01T00:00Z`` and ``9999-12-31T23:59:59Z`` once its zone
+(or, without one, the site's zone) is applied; years before 1 take no zone. Zones are IANA names
+from tzdata's list.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import functools
 import re
 import zoneinfo
@@ -31,6 +38,10 @@ _DATE_RE = re.compile(
     re.VERBOSE,
 )
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# The first and last second a datetime can hold, counted as toordinal() * 86400 + seconds of the day.
+_FIRST_SECOND = 86400
+_LAST_SECOND = dt.date.max.toordinal() * 86400 + 86399
+_ZONE_SHOWN = 60  # characters of an unknown zone name repeated in a message
 
 
 def _is_leap(year: int) -> bool:
@@ -39,6 +50,47 @@ def _is_leap(year: int) -> bool:
 
 def _days_in_month(year: int, month: int) -> int:
     return 29 if month == 2 and _is_leap(year) else _DAYS[month - 1]
+
+
+def day_of_year(year: int, month: int, day: int) -> int:
+    """Return the 1-based day of the year in the proleptic calendar, year 0 and before included.
+
+    >>> day_of_year(0, 3, 1), day_of_year(1, 3, 1), day_of_year(-4, 12, 31)
+    (61, 60, 366)
+    """
+    return sum(_days_in_month(year, m) for m in range(1, month)) + day
+
+
+@functools.cache
+def zone_names() -> frozenset[str]:
+    """Return the IANA zone names a date or ``site.yaml`` may use."""
+    # "localtime" and "posixrules" are this machine's own settings, not zones: a site naming one
+    # would build differently elsewhere. A name off the list never reaches the file system, where
+    # a folder (America), a long name or a NUL would raise OSError instead of a readable message.
+    return frozenset(zoneinfo.available_timezones() - {"localtime", "posixrules"})
+
+
+def zone_info(name: str) -> zoneinfo.ZoneInfo:
+    """Return the IANA zone ``name``; raise ValueError with a readable message if there is none.
+
+    >>> zone_info("Asia/Jakarta").key
+    'Asia/Jakarta'
+    >>> zone_info("America")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown time zone 'America' (use a full IANA name such as America/Adak)
+    """
+    if name in zone_names():
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, OSError, ValueError):
+            pass  # listed but unreadable (a broken tzdata): reported as unknown below
+    shown = name if len(name) <= _ZONE_SHOWN else name[:_ZONE_SHOWN] + "..."
+    inside = sorted(z for z in zone_names() if z.startswith(name + "/")) if len(name) <= _ZONE_SHOWN else []
+    close = difflib.get_close_matches(name, sorted(zone_names()), n=1) if len(name) <= _ZONE_SHOWN else []
+    example = inside[0] if inside else close[0] if close else "Asia/Jakarta"
+    hint = "use a full IANA name such as" if inside else "did you mean" if close else "use an IANA name such as"
+    raise ValueError(f"unknown time zone {shown!r} ({hint} {example}{'?' if close and not inside else ''})")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -75,15 +127,7 @@ class EDate:
         if self.hour is None or self.zone is None or self.year < 1:
             return None
         assert self.month is not None and self.day is not None and self.minute is not None
-        tz: dt.tzinfo
-        if self.zone == "Z":
-            tz = dt.UTC
-        elif self.zone[0] in "+-":
-            sign = 1 if self.zone[0] == "+" else -1
-            digits = self.zone[1:].replace(":", "")
-            tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-        else:
-            tz = zoneinfo.ZoneInfo(self.zone)
+        tz = _zone_of(self.zone)
         return dt.datetime(self.year, self.month, self.day, self.hour, self.minute, self.second or 0, tzinfo=tz)
 
     def sort_key(self) -> tuple[int, int, int, int, float]:
@@ -139,13 +183,20 @@ def _format_offset(offset: dt.timedelta) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def parse_date(text: str) -> EDate:
+def parse_date(text: str, zone: str = "UTC") -> EDate:
     """Parse one date; raise ValueError with a readable message.
+
+    ``zone`` is the zone a date-time without one of its own is read in (the site's): the instant
+    it names must lie in the years 1 to 9999 in UTC, as every date-time's must.
 
     >>> parse_date("1994").precision
     'year'
     >>> parse_date("2020-10-23T18:01+07:00").iso()
     '2020-10-23T18:01+07:00'
+    >>> parse_date("0001-01-01T00:00+14:00")
+    Traceback (most recent call last):
+    ...
+    ValueError: '0001-01-01T00:00+14:00' falls before 0001-01-01T00:00Z, the first instant a date-time can name
     """
     match = _DATE_RE.match(text.strip())
     if not match:
@@ -163,12 +214,41 @@ def parse_date(text: str) -> EDate:
     second = int(g["second"]) if g["second"] else None
     if hour is not None and (hour > 23 or (minute or 0) > 59 or (second or 0) > 59):
         raise ValueError(f"'{text}' is not a time of day")
-    zone = _parse_zone(g["zone"], text)
+    own_zone = _parse_zone(g["zone"], text)
     qual = g["qual"] or ""
-    date = EDate(year, month, day, hour, minute, second, zone, qual in "~%" and bool(qual), qual in "?%" and bool(qual))
-    if zone is not None and year < 1:
+    approximate, uncertain = qual in "~%" and bool(qual), qual in "?%" and bool(qual)
+    date = EDate(year, month, day, hour, minute, second, own_zone, approximate, uncertain)
+    if own_zone is not None and year < 1:
         raise ValueError(f"'{text}': a time zone needs a year after 0")
+    if hour is not None and year >= 1:
+        _check_instant(date, text, own_zone or zone, site_zone=own_zone is None)
     return date
+
+
+def _check_instant(date: EDate, text: str, zone: str, *, site_zone: bool) -> None:
+    """Raise ValueError unless the instant a date-time names can be held by a datetime."""
+    assert date.month is not None and date.day is not None and date.hour is not None
+    wall = dt.datetime(date.year, date.month, date.day, date.hour, date.minute or 0, date.second or 0)
+    # Counted in whole seconds from toordinal(), so a wall time at the edge never overflows.
+    offset = _zone_of(zone).utcoffset(wall) or dt.timedelta()
+    seconds = wall.toordinal() * 86400 + wall.hour * 3600 + wall.minute * 60 + wall.second
+    seconds -= int(offset.total_seconds())
+    where = f" in {zone} (the site's time zone)" if site_zone and zone != "UTC" else ""
+    if seconds < _FIRST_SECOND:
+        raise ValueError(f"'{text}'{where} falls before 0001-01-01T00:00Z, the first instant a date-time can name")
+    if seconds > _LAST_SECOND:
+        raise ValueError(f"'{text}'{where} falls after 9999-12-31T23:59:59Z, the last instant a date-time can name")
+
+
+def _zone_of(zone: str) -> dt.tzinfo:
+    """Return the tzinfo of ``Z``, a ``+07:00`` offset or an IANA name."""
+    if zone == "Z":
+        return dt.UTC
+    if zone[0] in "+-":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    return zone_info(zone)
 
 
 def _parse_zone(raw: str | None, text: str) -> str | None:
@@ -183,9 +263,10 @@ def _parse_zone(raw: str | None, text: str) -> str | None:
             return f"{raw[0]}{digits[:2]}:{digits[2:]}"
         return raw
     try:
-        zoneinfo.ZoneInfo(raw)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"'{text}': unknown time zone '{raw}'") from exc
+        zone_info(raw)
+    except ValueError as exc:
+        shown = text if len(text) <= 2 * _ZONE_SHOWN else text[: 2 * _ZONE_SHOWN] + "..."
+        raise ValueError(f"'{shown}': {exc}") from None
     return raw
 
 
@@ -205,17 +286,20 @@ class DateSpan:
         return self.start.edtf() + (f"/{self.end.edtf()}" if self.end else "")
 
 
-def parse_span(text: str) -> DateSpan:
-    """Parse a date or an EDTF interval ``start/end``; the end must not precede the start."""
+def parse_span(text: str, zone: str = "UTC") -> DateSpan:
+    """Parse a date or an EDTF interval ``start/end``; the end must not precede the start.
+
+    ``zone`` is the site's, as for ``parse_date``.
+    """
     if text.count("/") > 1 or (text.count("/") == 1 and _looks_like_zone(text)):
-        return DateSpan(parse_date(text))
+        return DateSpan(parse_date(text, zone))
     if "/" in text:
         left, right = text.split("/")
-        start, end = parse_date(left), parse_date(right)
+        start, end = parse_date(left, zone), parse_date(right, zone)
         if end.ends_before(start):
             raise ValueError(f"'{text}' ends before it starts")
         return DateSpan(start, end)
-    return DateSpan(parse_date(text))
+    return DateSpan(parse_date(text, zone))
 
 
 def _looks_like_zone(text: str) -> bool:

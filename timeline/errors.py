@@ -65,3 +65,18 @@ class TimelineError(Exception):
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = tuple(sorted(diagnostics))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+class UsageError(TimelineError):
+    """Raised for an unusable command-line option: a usage error (exit 2), not a problem at a file."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        self.message = message
+        super().__init__([error(option, 1, 1, message)])
+
+    def format(self, command: str) -> str:
+        """Return the argparse-style line ``timeline build: error: argument -o/--output: ...``."""
+        return escape_control(f"timeline {command}: error: argument {self.option}: {self.message}")

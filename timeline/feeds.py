@@ -19,15 +19,24 @@ import os
 import re
 import urllib.parse
 import uuid
-import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import TypeVar
 
 from timeline.config import SiteConfig
-from timeline.dates import EDate
+from timeline.dates import EDate, zone_info
 from timeline.i18n import Translator
-from timeline.icalendar import XML_INVALID, Observances, ZoneYears, calendar, day_after, folded, ics_text, ics_time
+from timeline.icalendar import (
+    XML_INVALID,
+    Observances,
+    ZoneYears,
+    calendar,
+    day_after,
+    folded,
+    ics_date,
+    ics_text,
+    ics_time,
+)
 from timeline.index import page_path
 from timeline.memo import Fragments
 from timeline.model import Article, Event, Timeline
@@ -70,10 +79,15 @@ def instant(date: EDate, config: SiteConfig) -> dt.datetime | None:
         return None
     moment = date.moment()
     if moment is None:
-        zone = zoneinfo.ZoneInfo(config.timezone)
-        moment = dt.datetime(
-            date.year, date.month or 1, date.day or 1, date.hour or 0, date.minute or 0, date.second or 0, tzinfo=zone
+        wall = dt.datetime(
+            date.year, date.month or 1, date.day or 1, date.hour or 0, date.minute or 0, date.second or 0
         )
+        try:
+            return wall.replace(tzinfo=zone_info(config.timezone)).astimezone(dt.UTC)
+        except OverflowError:
+            # Only a calendar date can get here (the reader refuses such date-times): 0001-01-01
+            # east of Greenwich starts before the first datetime, so it is taken as UTC.
+            return wall.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
 
 
@@ -143,7 +157,7 @@ def _x(text: str) -> str:
 
 
 def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"  # years < 1000 too
 
 
 def _atom_id(config: SiteConfig, path: str) -> str:
@@ -284,11 +298,11 @@ def _vevent(tl: Timeline, event: Event, zones: Observances) -> tuple[str, ZoneYe
     if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
         return None
     stamp, _ = event_updated(tl, event)
-    lines = ["BEGIN:VEVENT", f"UID:{event.id}@{site_host(config)}", f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}"]
+    lines = ["BEGIN:VEVENT", f"UID:{event.id}@{site_host(config)}", f"DTSTAMP:{ics_date(stamp.astimezone(dt.UTC))}Z"]
     if start.hour is None:
-        lines.append(f"DTSTART;VALUE=DATE:{day_after(start) - dt.timedelta(days=1):%Y%m%d}")
+        lines.append(f"DTSTART;VALUE=DATE:{ics_date(day_after(start) - dt.timedelta(days=1))}")
         last = end if end is not None and 1 <= end.year <= 9998 else start
-        lines.append(f"DTEND;VALUE=DATE:{day_after(last):%Y%m%d}")
+        lines.append(f"DTEND;VALUE=DATE:{ics_date(day_after(last))}")
     else:
         lines.append(ics_time("DTSTART", start, instant(start, config), config))
         if end is not None and end.hour is not None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Iterable
 
 from timeline.config import SiteConfig
-from timeline.dates import EDate
+from timeline.dates import EDate, zone_info
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -56,6 +55,18 @@ def ics_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
+def ics_date(day: dt.date) -> str:
+    """Return a DATE value; by hand, since strftime drops the zeros of a year before 1000.
+
+    >>> ics_date(dt.date(33, 4, 3)), ics_date(dt.datetime(5, 1, 2, 3, 4, 5))
+    ('00330403', '00050102T030405')
+    """
+    text = f"{day.year:04d}{day.month:02d}{day.day:02d}"
+    if isinstance(day, dt.datetime):
+        text += f"T{day.hour:02d}{day.minute:02d}{day.second:02d}"
+    return text
+
+
 def day_after(date: EDate) -> dt.date:
     """Return the first day after the period a year, month or day names."""
     if date.month is None:
@@ -78,7 +89,7 @@ def ics_time(name: str, date: EDate, moment: dt.datetime | None, config: SiteCon
     zone = zone_of(date, config)
     if zone == "Z":
         assert moment is not None
-        return f"{name}:{moment.strftime('%Y%m%dT%H%M%SZ')}"
+        return f"{name}:{ics_date(moment.astimezone(dt.UTC))}Z"
     wall = f"{date.year:04d}{date.month:02d}{date.day:02d}T{date.hour:02d}{date.minute:02d}{date.second or 0:02d}"
     return f"{name};TZID={zone}:{wall}"
 
@@ -107,26 +118,29 @@ class Observances:
 
 def observances(name: str, year: int) -> list[str]:
     """Return the STANDARD/DAYLIGHT observances of zone ``name`` in ``year``, from tzdata."""
-    zone = zoneinfo.ZoneInfo(name)
+    zone = zone_info(name)
     lines: list[str] = []
 
     def offset(moment: dt.datetime) -> dt.timedelta:
         return moment.astimezone(zone).utcoffset() or dt.timedelta()
 
     def text(delta: dt.timedelta) -> str:
-        minutes = int(delta.total_seconds() // 60)
-        sign = "+" if minutes >= 0 else "-"
-        return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        # Seconds only when there are some: local mean time before standard zones had them (-045602).
+        seconds = int(delta.total_seconds())
+        hours, rest = divmod(abs(seconds), 3600)
+        return f"{'+' if seconds >= 0 else '-'}{hours:02d}{rest // 60:02d}" + (f"{rest % 60:02d}" if rest % 60 else "")
 
     def observance(at: dt.datetime, before: dt.timedelta, after: dt.timedelta) -> list[str]:
         kind = "DAYLIGHT" if at.astimezone(zone).dst() else "STANDARD"
-        wall = (at + before).strftime("%Y%m%dT%H%M%S")
+        wall = ics_date(at + before)
         return [f"BEGIN:{kind}", f"DTSTART:{wall}", f"TZOFFSETFROM:{text(before)}", f"TZOFFSETTO:{text(after)}",
                 f"END:{kind}"]  # fmt: skip
 
-    moment = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    # The first and last day of the calendar are left out: a zone's wall time there may fall
+    # outside what a datetime holds (0001-01-01T00:00Z is still year 0 west of Greenwich).
+    moment = dt.datetime(year, 1, 1 if year > 1 else 2, tzinfo=dt.UTC)
     lines += observance(moment, offset(moment), offset(moment))
-    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if year < 9999 else moment
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if year < 9999 else dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
     while moment < end:
         step = moment + dt.timedelta(days=1)
         if offset(step) != offset(moment):

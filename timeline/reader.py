@@ -6,6 +6,7 @@ file never hides the problems of another.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -78,7 +79,10 @@ class _Reader:
         self.stats = stats
         self.digests: dict[str, str] = {}
         self.context = ""
-        """Digest of what a parse may look at besides the file (which image files exist)."""
+        """Digest of what a parse may look at besides the file (which image files exist, the site's zone)."""
+        # Date-times without a zone are in the site's: the instant they name is checked in it.
+        self.date = functools.partial(parse_date, zone=config.timezone)
+        self.span = functools.partial(parse_span, zone=config.timezone)
         self._data: dict[Path, bytes] = {}
 
     def cached(self, found_file: Listed, cap: int, parse: Callable[[Path], T | None]) -> T | None:
@@ -192,8 +196,8 @@ class _Reader:
                     title=f.text("title"),
                     publisher=f.text("publisher"),
                     url=self.url(f, "url"),
-                    published=f.parsed("published", parse_date),
-                    accessed=f.parsed("accessed", parse_date),
+                    published=f.parsed("published", self.date),
+                    accessed=f.parsed("accessed", self.date),
                     archive_url=self.url(f, "archive_url"),
                     language=self.language(f),
                     quote=f.text("quote"),
@@ -225,7 +229,7 @@ class _Reader:
                     source=source or 0,
                     qualifier=qualifier if qualifier in QUALIFIERS else "exact",
                     number=number,
-                    date=f.parsed("date", parse_date),
+                    date=f.parsed("date", self.date),
                 )
             )
         return tuple(claims)
@@ -246,8 +250,8 @@ class _Reader:
         if is_true(f, "draft"):
             return None
         refs: list[Ref] = []
-        span = f.parsed("date", parse_span, required=True)
-        end = f.parsed("end", parse_span)
+        span = f.parsed("date", self.span, required=True)
+        end = f.parsed("end", self.span)
         if span is not None and end is not None:
             if span.end is not None:
                 f.fail("end", "'end' given twice: 'date' is already a range")
@@ -267,15 +271,20 @@ class _Reader:
         corrections = []
         for record in f.records("corrections"):
             c = Fields(record, rel, ("date", "text"), self.diags)
-            date = c.parsed("date", parse_date, required=True)
+            date = c.parsed("date", self.date, required=True)
             corrections.append(Correction(date or EDate(1), c.text("text", required=True)))
         event_id = self.record_id(f, path)
+        # Every field is read before giving up on a bad date, so that all its problems are reported at once.
+        title = f.text("title", required=True)
+        images = self.images(f, rel)
+        updated = f.parsed("updated", self.date)
+        claims = self.claims(f, rel, refs, len(sources))
         if span is None:
             return None
         return Event(
             id=event_id,
             path=rel,
-            title=f.text("title", required=True),
+            title=title,
             span=span,
             summary=f.text("summary"),
             places=places,
@@ -284,10 +293,10 @@ class _Reader:
             status=status if status in STATUSES else "happened",
             sources=sources,
             related=related,
-            images=self.images(f, rel),
-            updated=f.parsed("updated", parse_date),
+            images=images,
+            updated=updated,
             corrections=tuple(corrections),
-            claims=self.claims(f, rel, refs, len(sources)),
+            claims=claims,
             refs=tuple(refs),
             summary_line=_text_pos(value, "summary")[0],
             summary_col=_text_pos(value, "summary")[1],
@@ -320,7 +329,7 @@ class _Reader:
             return None
         if "published" in value and "date" in value:
             f.fail("date", "'date' and 'published' mean the same; keep one")
-        published = f.parsed("published" if "published" in value else "date", parse_date)
+        published = f.parsed("published" if "published" in value else "date", self.date)
         refs: list[Ref] = []
         events, event_refs = self.refs(f, "events", "event")
         actors, actor_refs = self.refs(f, "actors", "actor")
@@ -443,7 +452,7 @@ def read_content(
             continue
         assets.append(name)
     # Events and articles check that the images they name exist, so the asset list is part of the key.
-    reader.context = hashlib.sha256("\n".join(assets).encode("utf-8")).hexdigest()[:16]
+    reader.context = hashlib.sha256("\n".join([config.timezone, *assets]).encode("utf-8")).hexdigest()[:16]
     events = [e for f in grouped["events"] if (e := reader.cached(f, YAML_CAP, reader.event_file))]
     articles = [a for f in grouped["articles"] if (a := reader.cached(f, MARKDOWN_CAP, reader.article_file))]
     actors = reader.entities("actors.yaml", ACTOR_KINDS)

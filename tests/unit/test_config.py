@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from timeline.config import load_config, normalize_base_url
-from timeline.errors import TimelineError
+from timeline.errors import TimelineError, UsageError
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -140,3 +140,42 @@ def test_a_base_url_override_must_agree_with_cname(tmp_path: Path) -> None:
     assert "Settings > Pages" in diagnostic.message
     # What the Pages workflow passes once the custom domain is set: the domain, with no slash.
     assert load_config(site, base_url="https://news.example.org").base_url == "https://news.example.org/"
+
+
+@pytest.mark.parametrize(
+    "zone", ["America", "Etc", "A" * 300, "'Europe/../Asia/Jakarta'", '"a\\0b"', "/etc/localtime", "localtime"]
+)
+def test_timezone_not_on_the_iana_list_is_located(tmp_path: Path, zone: str) -> None:
+    """A tzdata folder, a long name, traversal or NUL: a located error, never IsADirectoryError or OSError."""
+    with pytest.raises(TimelineError) as info:
+        load_config(write(tmp_path, f"title: T\ntimezone: {zone}\n"))
+    [diag] = info.value.diagnostics
+    assert (diag.path, diag.line, diag.col) == ("site.yaml", 2, 11)
+    assert "unknown time zone" in diag.message and len(diag.message) < 200
+
+
+def test_era_date_times_are_checked_in_the_sites_zone(tmp_path: Path) -> None:
+    text = "title: T\ntimezone: Asia/Jakarta\neras:\n  - id: e\n    title: E\n    date: '0001-01-01T00:00'\n"
+    with pytest.raises(TimelineError) as info:
+        load_config(write(tmp_path, text))
+    [diag] = info.value.diagnostics
+    assert (diag.line, diag.col) == (6, 11) and "Asia/Jakarta" in diag.message
+
+
+@pytest.mark.parametrize("output", ["content/x", "content", "themes/t", "site.yaml", ".git/o", "link/x"])
+def test_output_inside_the_sources_is_located_at_its_line(tmp_path: Path, output: str) -> None:
+    """check (load_config) reports what build would refuse, at site.yaml's output: line."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "link").symlink_to("content")
+    with pytest.raises(TimelineError) as info:
+        load_config(write(tmp_path, f"title: T\ndescription: d\noutput: {output}\n"))
+    [diag] = info.value.diagnostics
+    assert (diag.path, diag.line, diag.col) == ("site.yaml", 3, 9)
+    assert "sources" in diag.message and str(tmp_path) not in diag.message
+
+
+def test_output_option_inside_the_sources_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as info:
+        load_config(write(tmp_path, "title: T\n"), output=tmp_path / "content" / "x")
+    assert info.value.exit_code == 2
+    assert info.value.format("build").startswith("timeline build: error: argument -o/--output: output folder content/x")

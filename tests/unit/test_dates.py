@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+import re
 
 import pytest
 
-from timeline.dates import DateSpan, EDate, format_date, format_span, parse_date, parse_span
+from timeline.dates import (
+    DateSpan,
+    EDate,
+    day_of_year,
+    format_date,
+    format_span,
+    parse_date,
+    parse_span,
+    zone_info,
+    zone_names,
+)
 
 
 @pytest.mark.parametrize(
@@ -124,3 +136,69 @@ def test_span_sort_key_is_start() -> None:
 def test_edtf_round_trip() -> None:
     for text in ["1994", "2020-10~", "2020-09-27?", "2020-10-23T18:01+07:00", "2020-10-23T18:01 Asia/Jakarta", "1994%"]:
         assert parse_date(parse_date(text).edtf()) == parse_date(text)
+
+
+@pytest.mark.parametrize(
+    "zone", ["America", "Etc", "A" * 300, "Europe/../Asia/Jakarta", "a\x00b", "/etc/localtime", "localtime", ""]
+)
+def test_zone_names_come_from_the_iana_list(zone: str) -> None:
+    """Folders, long names, traversal and NUL are unknown zones (ValueError), never an OSError."""
+    with pytest.raises(ValueError, match="unknown time zone") as info:
+        zone_info(zone)
+    assert len(str(info.value)) < 200
+    assert zone not in zone_names()
+
+
+def test_a_region_name_suggests_a_zone_in_it() -> None:
+    with pytest.raises(ValueError, match=r"full IANA name such as America/\w+"):
+        zone_info("America")
+    with pytest.raises(ValueError, match="did you mean Asia/Jakarta"):
+        zone_info("Asia/Jakart")
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "problem"),
+    [
+        ("0001-01-01T00:00+14:00", "UTC", "falls before 0001-01-01T00:00Z"),
+        ("9999-12-31T23:59-14:00", "UTC", "falls after 9999-12-31T23:59:59Z"),
+        ("9999-12-31T23:59 Pacific/Honolulu", "UTC", "falls after"),
+        ("0001-01-01T00:00", "Asia/Jakarta", "in Asia/Jakarta (the site's time zone) falls before"),
+        ("9999-12-31T23:59", "America/New_York", "in America/New_York (the site's time zone) falls after"),
+    ],
+)
+def test_instants_outside_the_calendar_are_refused(text: str, zone: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        parse_date(text, zone)
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        parse_span(f"{text}/9999" if "+14" in text else text, zone)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("0001-01-01T00:00Z", "UTC"),
+        ("9999-12-31T23:59:59Z", "UTC"),
+        ("0001-01-01T14:00+14:00", "UTC"),
+        ("0001-01-01T00:00", "America/New_York"),  # west of Greenwich: later in UTC
+        ("0001-01-01", "Asia/Jakarta"),  # a calendar date names a day, not an instant
+        ("9999-12-31", "Etc/GMT+12"),
+        ("0001-01-01T00:00Z", "Asia/Jakarta"),  # its own zone wins
+    ],
+)
+def test_instants_at_the_edges_are_kept(text: str, zone: str) -> None:
+    date = parse_date(text, zone)
+    moment = date.moment()
+    assert moment is None or dt.datetime.min.replace(tzinfo=dt.UTC) <= moment.astimezone(dt.UTC)
+    assert date.iso().startswith(text[:10])
+
+
+def test_year_zero_is_a_leap_year_of_the_proleptic_calendar() -> None:
+    """Astronomical numbering (year 0 = 1 BCE), as the module says: 0000-02-29 is a day, 0001-02-29 is not."""
+    assert parse_date("0000-02-29").day == 29
+    assert parse_date("-0004-02-29").day == 29
+    for text in ("0001-02-29", "-0001-02-29", "1900-02-29"):
+        with pytest.raises(ValueError, match="not a day of the calendar"):
+            parse_date(text)
+    assert day_of_year(0, 12, 31) == 366
+    assert day_of_year(1, 12, 31) == 365
+    assert [day_of_year(2020, m, 1) for m in (1, 3)] == [dt.date(2020, m, 1).timetuple().tm_yday for m in (1, 3)]
