@@ -66,6 +66,8 @@ CASES: dict[str, Callable[[int], str]] = {
     "'[a](<b'": repeat("[a](<b"),
     "'[a](b'": repeat("[a](b"),
     "'[ (]('": repeat("[ (]("),
+    "'[](' + 'x' x50 (long destinations)": repeat("[](" + "x" * 50),
+    "'[](' + 'x' x50 + ' '": repeat("[](" + "x" * 50 + " "),
     "'![' x16 per paragraph": repeat("![" * 16 + "\n\n"),
     "'![' x16 + ']' x16": repeat("![" * 16 + "]" * 16 + " "),
     "'[' x15 + 'a](x)' + ']' x14": repeat("[" * 15 + "a](x)" + "]" * 14 + " "),

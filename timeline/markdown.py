@@ -26,6 +26,7 @@ from timeline.schema import ALLOWED_SCHEMES, url_scheme
 __all__ = [
     "ALLOWED_SCHEMES",
     "MAX_BRACKET_DEPTH",
+    "MAX_DESTINATION_SCAN",
     "MAX_LINES",
     "MAX_MARKUP",
     "MAX_NESTING",
@@ -49,6 +50,12 @@ MAX_BRACKET_DEPTH = 16
 """Most ``[`` (or ``![``) open at one point of a paragraph: each makes markdown-it look ahead for its ``]``."""
 MAX_UNCLOSED_BRACKETS = 1000
 """Most ``[`` left without a ``]`` in one Markdown text, summed over its paragraphs."""
+MAX_DESTINATION_SCAN = 1_000_000
+"""Most characters after ``](`` up to the next space or control character, summed over a text.
+
+markdown-it reads a link destination to its first space, its closing ``)`` or its 33rd nested
+``(``: one long word holding many ``](`` is read again from each of them.
+"""
 MAX_NESTING = 32
 """Deepest nesting of blockquotes, lists and list items (markdown-it drops what is deeper than 100)."""
 _DESTINATION_WINDOW = 512
@@ -60,6 +67,7 @@ _DESTINATION_WINDOW = 512
 _DESTINATION_RE = re.compile(r"\]\(\s*<?|<|^ {0,3}\[[^\]]+\]:[ \t]*<?")
 _DESTINATION_END_RE = re.compile(r"[\s)>]")
 _BRACKET_RE = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_DESTINATION_STOP_RE = re.compile(r"[\x00-\x20\x7f]")
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 XREF_KINDS = ("event", "article", "actor", "place", "tag")
 _XREF_RE = re.compile(r"^(event|article|actor|place|tag):([^#]*)(?:#(.*))?$")
@@ -125,6 +133,7 @@ def _guarded_inline(state: StateCore) -> None:
     """Parse each block's inline text as markdown-it's own rule does, once the limits allow it."""
     unclosed = 0
     markup = 0
+    scanned = 0
     for token in state.tokens:
         line = token.map[0] if token.map else 0
         if token.level >= MAX_NESTING:
@@ -142,11 +151,35 @@ def _guarded_inline(state: StateCore) -> None:
             marks = " ".join(MARKUP_CHARS)
             message = f"more than {MAX_MARKUP} of the characters {marks} outside code blocks (the limit)"
             raise MarkdownLimit(message, line)
+        cost, over = _destination_cost(token.content, MAX_DESTINATION_SCAN - scanned)
+        scanned += cost
+        if over >= 0:
+            limit = MAX_DESTINATION_SCAN
+            message = f"link destinations run on: over {limit} characters after '](' before a space (the limit)"
+            raise MarkdownLimit(message, line, over, token.content)
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
             state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _destination_cost(content: str, left: int) -> tuple[int, int]:
+    """Return how far markdown-it may read link destinations in ``content`` (a bound), and where it passed ``left``.
+
+    The second number is -1 while the total stays within ``left``.
+    """
+    cost, end, at = 0, -1, content.find("](")
+    while at >= 0:
+        if at >= end:
+            # The next space or control character ends every destination that starts before it.
+            stop = _DESTINATION_STOP_RE.search(content, at + 2)
+            end = stop.start() if stop else len(content)
+        cost += end - at
+        if cost > left:
+            return cost, at
+        at = content.find("](", at + 2)
+    return cost, -1
 
 
 def _check_brackets(content: str, line: int) -> int:
