@@ -125,7 +125,7 @@ def make_parser() -> MarkdownIt:
 
 def _check_lines(state: StateCore) -> None:
     """Refuse a text of more than ``MAX_LINES`` lines (after markdown-it's newline normalising)."""
-    if state.src.count("\n") >= MAX_LINES:
+    if state.src.count("\n") + (not state.src.endswith("\n")) > MAX_LINES:
         raise MarkdownLimit(f"text has more than {MAX_LINES} lines (the limit); split it", MAX_LINES)
 
 

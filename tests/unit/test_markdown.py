@@ -165,6 +165,13 @@ def test_texts_over_a_limit_are_refused_where_they_go_over(text: str, words: str
         assert found[1] > 10
 
 
+def test_a_text_of_exactly_the_line_limit_is_accepted() -> None:
+    """``MAX_LINES`` lines pass, with or without a final newline; one more does not."""
+    assert limit_of("a\n" * MAX_LINES) is None
+    assert limit_of("a\n" * (MAX_LINES - 1) + "a") is None
+    assert limit_of("a\n" * MAX_LINES + "a") is not None
+
+
 def test_escaped_brackets_do_not_count_as_open() -> None:
     """``\\[`` is text to markdown-it, so it does not count towards the bracket limits."""
     assert limit_of("\\[" * (MAX_BRACKET_DEPTH + 50)) is None
