@@ -90,10 +90,14 @@ CASES: dict[str, Callable[[int], str]] = {
 
 def largest_accepted(make: Callable[[int], str], size: int) -> int:
     """Return a size near the largest at which the case stays under the line and markup limits."""
-    text = make(size)
-    lines = text.count("\n") + 1
-    markup = sum(text.count(mark) for mark in MARKUP_CHARS)
-    return int(size * min(1.0, 0.98 * MAX_LINES / lines, 0.98 * MAX_MARKUP / max(markup, 1)))
+    while size > 100:
+        text = make(size)
+        lines = text.count("\n") + (not text.endswith("\n"))
+        markup = sum(text.count(mark) for mark in MARKUP_CHARS)
+        if lines <= MAX_LINES and markup <= MAX_MARKUP:
+            return size
+        size = int(size * min(0.99, MAX_LINES / lines, MAX_MARKUP / max(markup, 1)))
+    return size
 
 
 def time_case(make: Callable[[int], str], size: int) -> tuple[float, str]:

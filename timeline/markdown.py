@@ -2,8 +2,9 @@
 
 Every pass over the text here is linear. markdown-it-py is slow on some texts: each unclosed
 ``[`` or ``![`` makes it look ahead for a ``]`` through up to ``maxNesting`` (100) nested
-lookaheads, and it spends tens of microseconds on each line and markup character. So a text over
-a limit (lines, markup characters, open brackets, nesting) is refused with a located error naming
+lookaheads, it reads a link destination again from each ``](`` in one long word, and it spends
+tens of microseconds on each line and markup character. So a text over a limit (lines, markup
+characters, open brackets, destination length, nesting) is refused with a located error naming
 the limit, before the slow inline stage starts; see "Limits" in docs/format.md.
 """
 
@@ -99,14 +100,17 @@ class Rendered:
 
 
 class MarkdownLimit(Exception):
-    """A Markdown text over one of the limits: the message, and where in the text (0-based)."""
+    """A Markdown text over one of the limits: the message, and where in the text.
+
+    ``line`` is 0-based in the text; ``offset`` counts characters into ``content``, the text of
+    the block that starts on that line (without ``content``, the error is at the line's start).
+    """
 
     def __init__(self, message: str, line: int, offset: int = 0, content: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.offset = offset
-        """Characters into ``content``, the text of the block (or into its line, if no content)."""
         self.content = content
 
 
