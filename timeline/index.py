@@ -65,9 +65,29 @@ def _sorted_articles(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(dated + undated)
 
 
-def _hint(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+HINT_COMPARISONS = 50_000
+"""Most name comparisons for "did you mean" hints in one run (one unknown name x every known one).
+
+A comparison takes up to ~40 µs, so a site of 10,000 events gets a few hints, not a minute of them.
+"""
+
+
+class _Hints:
+    """Suggest a close known name for an unknown one, within ``HINT_COMPARISONS`` a run."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[int, str], str] = {}
+        self.left = HINT_COMPARISONS
+
+    def __call__(self, name: str, known: Mapping[str, object]) -> str:
+        key = (id(known), name)
+        if key not in self.found:
+            if self.left < len(known):
+                return ""
+            self.left -= len(known)
+            close = difflib.get_close_matches(name, list(known), n=1)
+            self.found[key] = f" (did you mean '{close[0]}'?)" if close else ""
+        return self.found[key]
 
 
 def _unique(items: Iterable[Event | Article], kind: str, diags: list[Diagnostic]) -> dict[str, Event | Article]:
@@ -128,6 +148,7 @@ def index_content(
 ) -> tuple[Timeline, list[Diagnostic]]:
     """Return the indexed timeline and every cross-reference problem found."""
     diags: list[Diagnostic] = []
+    hint = _Hints()
     events = {k: v for k, v in _unique(content.events, "event", diags).items() if isinstance(v, Event)}
     articles = {k: v for k, v in _unique(content.articles, "article", diags).items() if isinstance(v, Article)}
     actors = {a.id: a for a in content.actors}
@@ -149,7 +170,7 @@ def index_content(
         table: Mapping[str, object] = known[ref.kind]
         if ref.target in table:
             return True
-        diags.append(error(path, ref.line, ref.col, f"unknown {ref.kind} '{ref.target}'{_hint(ref.target, table)}"))
+        diags.append(error(path, ref.line, ref.col, f"unknown {ref.kind} '{ref.target}'{hint(ref.target, table)}"))
         return False
 
     articles_of: dict[str, set[str]] = {k: set() for k in events}
@@ -196,7 +217,7 @@ def index_content(
         **{f"article:{k}": article_anchors(a) for k, a in articles.items()},
     }
     html, linked_articles = _render_all(
-        md or make_parser(), events, articles, known, tags, config, diags, page_anchors, memo, workers
+        md or make_parser(), events, articles, known, tags, config, diags, page_anchors, memo, workers, hint
     )
     for article in articles.values():
         if not events_of_article[article.id] and article.id not in linked_articles:
@@ -237,9 +258,11 @@ def _render_all(
     page_anchors: Mapping[str, set[str]],
     memo: MarkdownMemo | None,
     workers: int = 1,
+    hint: _Hints | None = None,
 ) -> tuple[dict[str, str], set[str]]:
     """Render every Markdown field, then check every link it makes against every page's anchors."""
     slugs = {name: tag.slug for name, tag in tags.items()}
+    hint = hint or _Hints()
 
     def resolve(kind: str, target: str) -> str | None:
         if kind == "tag":
@@ -288,7 +311,9 @@ def _render_all(
     for _, page, path, rendered in docs:
         for link in rendered.links:
             where = (path, link.line, link.col)
-            if link.kind == "scheme":
+            if link.kind == "limit":
+                diags.append(error(*where, f"Markdown {link.target}"))
+            elif link.kind == "scheme":
                 allowed = "use http, https, mailto or a relative URL"
                 diags.append(error(*where, f"link scheme '{link.target}:' is not allowed ({allowed})"))
             elif link.kind == "asset":
@@ -299,7 +324,7 @@ def _render_all(
                     diags.append(error(*where, f"no anchor '#{link.anchor}' on this page"))
             elif resolve(link.kind, link.target) is None:
                 table = slugs if link.kind == "tag" else known[link.kind]
-                diags.append(error(*where, f"unknown {link.kind} '{link.target}'{_hint(link.target, table)}"))
+                diags.append(error(*where, f"unknown {link.kind} '{link.target}'{hint(link.target, table)}"))
             else:
                 if link.kind == "article":
                     linked.add(link.target)

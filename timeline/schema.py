@@ -48,7 +48,10 @@ def url_scheme(url: str) -> str | None:
         if decoded == text:
             break
         text = decoded
-    match = _SCHEME_RE.match(_INVISIBLE_RE.sub("", text))
+    # Only the part before the first colon can be a scheme (stripping never makes a colon):
+    # stripping a long URL whole would make a scan of many destinations quadratic.
+    head, colon, _ = text.partition(":")
+    match = _SCHEME_RE.match(_INVISIBLE_RE.sub("", head) + colon)
     return match.group(1).lower() if match else None
 
 
