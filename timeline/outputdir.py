@@ -27,7 +27,7 @@ import os
 import secrets
 import shutil
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from timeline.errors import TimelineError, error
@@ -169,25 +169,42 @@ def plan_tree(folder: Path, live: Path, files: Mapping[str, bool], skip: Iterabl
     holds that very file). Everything else in ``folder`` is removed.
     """
     have = walk(folder, skip)
-    dirs = {str(parent) for rel in files for parent in PurePosixPath(rel).parents if str(parent) != "."}
+    # String operations, not PurePosixPath: this runs over every file of the site on every build.
+    dirs: set[str] = set()
+    for rel in files:
+        cut = rel.rfind("/")
+        while cut > 0 and rel[:cut] not in dirs:
+            dirs.add(rel[:cut])
+            cut = rel.rfind("/", 0, cut)
+    unwanted = [
+        rel for rel, (is_dir, _) in have.items() if (rel not in dirs if is_dir else rel not in files or rel in dirs)
+    ]
     steps: Plan = []
     gone: set[str] = set()
-    for rel, (is_dir, _) in sorted(have.items(), key=lambda item: (item[0].count("/"), item[0])):
-        wanted = rel in dirs if is_dir else rel in files and rel not in dirs
-        if not wanted and not any(str(parent) in gone for parent in PurePosixPath(rel).parents):
+    for rel in sorted(unwanted, key=lambda rel: (rel.count("/"), rel)):
+        if not any(rel[:cut] in gone for cut in _cuts(rel)):
             steps.append(("remove", rel))
             gone.add(rel)
     for rel in sorted(dirs, key=lambda rel: (rel.count("/"), rel)):
-        if rel not in have or rel in gone or not have[rel][0]:
+        held = have.get(rel)
+        if held is None or rel in gone or not held[0]:
             steps.append(("mkdir", rel))
+    root = os.fspath(live)
     for rel, pending in sorted(files.items()):
         if pending:
             steps.append(("move", rel))
             continue
         held = have.get(rel)
-        if held is None or held[0] or rel in gone or held[1] != os.lstat(target(live, rel)).st_ino:
+        if held is None or held[0] or rel in gone or held[1] != os.lstat(os.path.join(root, rel)).st_ino:
             steps.append(("link", rel))
     return steps
+
+
+def _cuts(rel: str) -> Iterator[int]:
+    cut = rel.rfind("/")
+    while cut > 0:
+        yield cut
+        cut = rel.rfind("/", 0, cut)
 
 
 def apply_plan(steps: Plan, folder: Path, live: Path, pending: Path) -> None:
@@ -251,7 +268,8 @@ def recover(out: Path) -> bool:
     out = Path(os.path.abspath(out))
     found = False
     journal = out / JOURNAL
-    if journal.is_file() and not journal.is_symlink():
+    ours = is_ours(out)
+    if ours and journal.is_file() and not journal.is_symlink():
         found = True
         try:
             value = json.loads(journal.read_bytes())
@@ -262,7 +280,7 @@ def recover(out: Path) -> bool:
         if steps:
             apply_plan(steps, out, out, pending)
         journal.unlink()
-    if out.is_dir():
+    if ours:
         for entry in sorted(out.iterdir()):
             if entry.name.startswith(PENDING) and is_ours(entry):
                 found = True
