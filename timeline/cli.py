@@ -161,7 +161,10 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if previous is not None:
             for rel in stale:
                 # Deleted or edited by hand since the last build: write it again, however unchanged its inputs.
-                previous.pop(rel, None)
+                if previous.get(rel, "@copy").startswith("@") and previous[rel] != "@copy":
+                    previous[rel] = "@stale"  # a whole-site file: the set of them is made again together
+                else:
+                    previous.pop(rel, None)
     # `timeline build` runs no other threads, so it may fork render workers (serve never does).
     workers = os.cpu_count() or 1
     result = build_site(
