@@ -225,6 +225,9 @@ class Staging:
 
     def __enter__(self) -> Staging:
         self.final.parent.mkdir(parents=True, exist_ok=True)
+        if self.journal and not (self.final / MARKER).is_file():
+            # An empty folder we update in place is ours from now on, so that ``recover`` may finish the job.
+            (self.final / MARKER).write_bytes(b"")
         self.folder.mkdir()
         # Marked as ours, so that a run killed now has it removed by the next one (``recover``).
         (self.folder / MARKER).write_bytes(b"")
@@ -233,7 +236,9 @@ class Staging:
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
     ) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not (self.journal and (self.final / JOURNAL).is_file()):
+            # A committed journal needs its pending files: the next run rolls it forward.
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def write(self, rel: str, data: bytes) -> None:
         """Stage one output file, unless the live output already holds these bytes."""
@@ -316,4 +321,9 @@ def _write_file(target: Path, data: bytes) -> None:
     # Never through a file that is there already: it may be a hard link to a live one.
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
-    target.write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        if exc.filename is None:  # a failed write(), not open(), names no file: name it
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise

@@ -161,7 +161,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if previous is not None:
             for rel in stale:
                 # Deleted or edited by hand since the last build: write it again, however unchanged its inputs.
-                if previous.get(rel, "@copy").startswith("@") and previous[rel] != "@copy":
+                if previous.get(rel, "@copy").startswith("@") and previous.get(rel) != "@copy":
                     previous[rel] = "@stale"  # a whole-site file: the set of them is made again together
                 else:
                     previous.pop(rel, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -247,4 +248,11 @@ def test_a_deleted_whole_site_file_is_restored(site: Path) -> None:
     feed.unlink()
     built(site)
     assert feed.read_bytes() == good
+    up_to_date(site)
+
+
+def test_a_deleted_output_folder_is_built_again(site: Path) -> None:
+    shutil.rmtree(site / "_site")
+    built(site)
+    assert (site / EVENT_PAGE).is_file()
     up_to_date(site)

@@ -90,7 +90,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpus")
     articles = max(50, EVENTS // 10)
     subprocess.run(
-        [sys.executable, str(REPO / "benchmarks/corpus.py"), str(out), "--articles", str(articles), "--events", str(EVENTS)],
+        [sys.executable, str(REPO / "benchmarks/corpus.py"), str(out), "--articles", str(articles)]
+        + ["--events", str(EVENTS)],
         check=True,
         capture_output=True,
         timeout=300,
