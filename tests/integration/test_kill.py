@@ -6,7 +6,8 @@ output between two states of the content. After each kill the output must equal,
 file, one of the two reference builds; a build that finished must equal its own. A last build
 must leave no staging folder and give the reference bytes for its content.
 
-The number of kills and the size of the site are parameters (the CI run is bounded):
+The number of kills and the size of the site are parameters (the CI run is bounded to 12 kills
+on 1,000 events, about a minute; the run below is the one the issue asks for):
 
     TIMELINE_KILLS=50 TIMELINE_KILL_EVENTS=2000 .venv/bin/python -m pytest -q tests/integration/test_kill.py
 """
@@ -28,7 +29,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("TIMELINE_KILLS", "12"))
-EVENTS = int(os.environ.get("TIMELINE_KILL_EVENTS", "2000"))
+"""How many builds to kill (builds that finish first are checked too, and not counted)."""
+EVENTS = int(os.environ.get("TIMELINE_KILL_EVENTS", "1000"))
 SEED = int(os.environ.get("TIMELINE_KILL_SEED", "13"))
 NEW_EVENT = "zz-kill-test-added.yaml"
 
@@ -117,14 +119,16 @@ def test_killed_builds_leave_the_old_or_the_new_output_whole(corpus: Path, tmp_p
     warm_time = run_build(site)
     holds = "a"
     rng = random.Random(SEED)
-    killed = 0
-    for trial in range(KILLS):
+    killed = switched = 0
+    trial = 0
+    while killed < KILLS and trial < 3 * KILLS:
+        trial += 1
         target = "b" if holds == "a" else "a"
         content.set(target)
-        cold = trial % 2 == 1
+        cold = killed % 2 == 1  # kills alternate: warm, cold
         span = cold_time if cold else warm_time
         # Most kills late in the build, where the output is switched; some anywhere.
-        delay = span * (rng.uniform(0.6, 1.1) if rng.random() < 0.7 else rng.uniform(0.0, 0.6))
+        delay = span * (rng.uniform(0.6, 1.05) if rng.random() < 0.7 else rng.uniform(0.0, 0.6))
         process = subprocess.Popen(
             command(site, *(["--no-cache"] if cold else [])),
             stdout=subprocess.DEVNULL,
@@ -150,12 +154,13 @@ def test_killed_builds_leave_the_old_or_the_new_output_whole(corpus: Path, tmp_p
         now = digest(site / "_site")
         assert now in (reference["a"], reference["b"]), f"trial {trial}: a mixed output after a kill at {delay:.2f}s"
         holds = "a" if now == reference["a"] else "b"
+        switched += holds == target
         # Each run removes what the killed one before it left, so at most the last one's remains.
         assert len(leftovers(site)) <= 1, leftovers(site)
-    assert killed >= KILLS // 2, f"only {killed} of {KILLS} builds were killed before they finished"
+    assert killed == KILLS, f"only {killed} of {trial} builds were killed before they finished"
     for state in ("b", "a"):
         content.set(state)
         run_build(site)
         assert leftovers(site) == []
         assert digest(site / "_site") == reference[state]
-    print(f"{killed} kills of {KILLS} builds; cold {cold_time:.1f}s, warm {warm_time:.1f}s")
+    print(f"{killed} kills in {trial} builds ({switched} switched), cold {cold_time:.1f}s warm {warm_time:.1f}s")
