@@ -27,6 +27,10 @@ from pathlib import Path
 
 import pytest
 
+import timeline.build
+from tests.conftest import copy_example
+from timeline.build import build_site
+
 REPO = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("TIMELINE_KILLS", "12"))
 """How many builds to kill (builds that finish first are checked too, and not counted)."""
@@ -164,3 +168,46 @@ def test_killed_builds_leave_the_old_or_the_new_output_whole(corpus: Path, tmp_p
         assert leftovers(site) == []
         assert digest(site / "_site") == reference[state]
     print(f"{killed} kills in {trial} builds ({switched} switched), cold {cold_time:.1f}s warm {warm_time:.1f}s")
+
+
+@pytest.mark.parametrize("where", ["planned", "half-applied", "applied", "exchanged"])
+def test_a_kill_inside_the_switch_leaves_a_whole_tree(tmp_path: Path, where: str) -> None:
+    """SIGKILL at each step of the switch itself, which random kills rarely hit: old or new, whole."""
+    site = copy_example(tmp_path)
+    out = site / "_site"
+    assert not build_site(site).failed()
+    assert not build_site(site).failed()  # the second build leaves a spare: the usual warm case
+    old = digest(out)
+    config = site / "site.yaml"
+    config.write_text(re.sub(r"(?m)^title: .*$", "title: Switched", config.read_text("utf-8"), count=1), "utf-8")
+    assert not build_site(site, tmp_path / "reference").failed()
+    new = digest(tmp_path / "reference")
+    pid = os.fork()
+    if pid == 0:  # the child builds and kills itself at ``where``
+        try:
+            apply_plan, exchange = timeline.build.apply_plan, timeline.build.exchange
+
+            def cut_apply(steps: list[tuple[str, str]], *args: Path) -> None:
+                if where == "half-applied":
+                    apply_plan(steps[: len(steps) // 2], *args)
+                if where in ("planned", "half-applied"):
+                    os.kill(os.getpid(), signal.SIGKILL)
+                apply_plan(steps, *args)
+
+            def cut_exchange(*args: Path) -> None:
+                if where == "applied":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                exchange(*args)
+                os.kill(os.getpid(), signal.SIGKILL)
+
+            timeline.build.apply_plan = cut_apply  # type: ignore[assignment]
+            timeline.build.exchange = cut_exchange  # type: ignore[assignment]
+            build_site(site)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert digest(out) == (new if where == "exchanged" else old)
+    assert not build_site(site).failed()
+    assert digest(out) == new
+    assert leftovers(site) == []
