@@ -20,6 +20,7 @@ Every folder we make holds ``MARKER``, and only such folders are ever removed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import json
@@ -224,14 +225,19 @@ def apply_plan(steps: Plan, folder: Path, live: Path, pending: Path) -> None:
                     shutil.rmtree(path)
                 os.replace(source, path)
         elif kind == "link":
-            _remove(path)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            # Linked beside, then renamed over: the folder's marker, say, is never missing.
+            temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp") if os.path.lexists(path) else path
             try:
-                os.link(target(live, rel), path, follow_symlinks=False)
+                os.link(target(live, rel), temp, follow_symlinks=False)
             except OSError as exc:
                 if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
                     raise
                 # A file system without hard links: a copy keeps the bytes and the modification time.
-                shutil.copy2(target(live, rel), path, follow_symlinks=False)
+                shutil.copy2(target(live, rel), temp, follow_symlinks=False)
+            if temp != path:
+                os.replace(temp, path)
 
 
 def _remove(path: Path) -> None:
@@ -295,6 +301,8 @@ def recover(out: Path) -> bool:
         if not name.startswith(prefix) or not name[len(prefix) :].startswith(("staging-", "old-")):
             continue
         if not is_ours(entry):
+            with contextlib.suppress(OSError):
+                entry.rmdir()  # killed between making it and marking it: empty, so surely ours
             continue
         found = True
         if name[len(prefix) :].startswith("old-") and not os.path.lexists(out):
