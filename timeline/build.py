@@ -39,6 +39,7 @@ from timeline.outputdir import (
     recover,
     sibling,
     target,
+    walk,
     write_journal,
 )
 from timeline.reader import read_content
@@ -288,7 +289,9 @@ def put_in_place(site: RenderedSite, staging: Staging) -> None:
         staging.write(rel, site.pages[rel])
     for rel, source in sorted(site.copies.items()):
         staging.write(rel, source.read_bytes())
-    files = {rel: os.path.lexists(target(staging.folder, rel)) for rel in (*site.pages, *site.kept, *site.copies)}
+    # The pending folder holds only what changed: walking it beats a stat of every file of the site.
+    pending = {rel for rel, (is_dir, _) in walk(staging.folder).items() if not is_dir}
+    files = {rel: rel in pending for rel in (*site.pages, *site.kept, *site.copies)}
     files[MARKER] = not (staging.final / MARKER).is_file()
     staging.switch(files)
 
