@@ -2,8 +2,9 @@
 
 Rendered files stream into a pending folder beside the output as they are made (see
 ``timeline.render`` for why), so a build holds paths, not page bytes. The live output folder is
-touched only after the whole site rendered without errors; a failed build removes the pending
-folder and leaves the previous output byte for byte.
+touched only after the whole site rendered without errors, and then in one step (see
+``timeline.outputdir``); a failed or killed build leaves the previous output byte for byte, and
+a disk or permission error is a one-line diagnostic.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
 
 from timeline.config import SiteConfig, load_config, output_error, output_problem
@@ -23,12 +24,27 @@ from timeline.errors import Diagnostic, error, has_errors
 from timeline.i18n import check_language
 from timeline.index import index_content
 from timeline.model import Timeline
+from timeline.outputdir import (
+    JOURNAL,
+    MARKER,
+    PENDING,
+    SPARE,
+    apply_plan,
+    disk_error,
+    exchange,
+    finish_journal,
+    is_ours,
+    needs_journal,
+    plan_tree,
+    recover,
+    sibling,
+    target,
+    walk,
+    write_journal,
+)
 from timeline.reader import read_content
 from timeline.render import RenderedSite, Sink, render_site
 from timeline.session import BuildSession
-
-MARKER = ".timeline-output"
-"""A file in every output folder we write, so we never delete a folder we did not make."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -130,20 +146,25 @@ def build_site(
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
     out = config.output.resolve()
-    previous = session.outputs.get(str(out)) if session is not None else None
-    # Warm: the session knows what the output folder holds, so only changed files are replaced.
-    warm = previous is not None and (out / MARKER).is_file()
-    with Staging(out, warm=warm) as staging:
-        with paused_gc():
-            result = run_pipeline(config, session, workers=workers, sink=staging, defer_extras=defer_extras and warm)
-        if not result.failed(strict=strict):
-            assert result.site is not None
-            if previous is not None and warm:
-                update_tree(result.site, out, previous, staging.folder)
-            else:
-                write_tree(result.site, out, staging.folder)
-            if session is not None:
-                session.outputs[str(out)] = dict(result.site.fingerprints)
+    try:
+        recover(out)
+        previous = session.outputs.get(str(out)) if session is not None else None
+        # Warm: the session knows what the output folder holds, so only changed pages are rendered.
+        warm = previous is not None and (out / MARKER).is_file()
+        with Staging(out, journal=needs_journal(out)) as staging:
+            with paused_gc():
+                defer = defer_extras and warm
+                result = run_pipeline(config, session, workers=workers, sink=staging, defer_extras=defer)
+            if not result.failed(strict=strict):
+                assert result.site is not None
+                put_in_place(result.site, staging)
+                if session is not None:
+                    session.outputs[str(out)] = dict(result.site.fingerprints)
+    except OSError as exc:
+        if session is not None:
+            # What the output folder holds is no longer known for sure: the next build starts cold.
+            session.outputs.pop(str(out), None)
+        raise disk_error(exc, out) from None
     if session is not None:
         session.finish()
     deferred = result.site.deferred if result.site is not None and not result.failed(strict=strict) else None
@@ -153,9 +174,9 @@ def build_site(
     def finish() -> None:
         prints = session.outputs.get(str(out)) if session is not None else None
         for rel, data in deferred.files():
-            target = _target(out, rel)
-            if not _holds(target, data):
-                _replace_file(target, data)
+            path = target(out, rel)
+            if not _holds(path, data):
+                _replace_file(path, data)
             if prints is not None:
                 prints[rel] = deferred.fingerprint
         if session is not None:
@@ -174,114 +195,99 @@ def check_output_dir(config: SiteConfig) -> None:
         raise output_error(config, problem)
 
 
-def _target(staging: Path, rel: str) -> Path:
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel or "\x00" in rel:
-        raise ValueError(f"unsafe output path {rel!r}")
-    return staging.joinpath(*pure.parts)
-
-
 class Staging:
-    """A pending folder beside the output that rendered files stream into while the site renders.
+    """A pending folder that rendered files stream into while the site renders, and the switch.
 
-    Cold (``warm=False``) it becomes the new output folder: ``write`` hard-links a file whose
-    bytes did not change from the previous output (keeping its modification time) and writes the
-    rest. Warm, it holds only the files whose bytes differ from the output folder's, to be moved
-    into place one by one. Either way, leaving the ``with`` block removes what is left of it, so
-    a failed build leaves nothing behind. ``write`` is called from forked workers too, so it
-    keeps no state: everything it does is on disk.
+    ``write`` stores a file only when its bytes differ from the live output's (a page rendered
+    again with the same bytes costs no write), so the pending folder holds what changed. After a
+    successful render, ``switch`` turns the spare folder beside the output into the whole new
+    tree (unchanged files as hard links to the live ones) and exchanges it with the output in one
+    step (see ``timeline.outputdir``). A folder that cannot be renamed (``journal``: a mount
+    point) gets its pending folder inside it and is updated through a write-ahead journal.
+    Leaving the ``with`` block removes what is left of the pending folder, so a failed build
+    leaves nothing behind. ``write`` is called from forked workers too, so it keeps no state:
+    everything it does is on disk.
     """
 
-    def __init__(self, out_dir: Path, *, warm: bool) -> None:
+    def __init__(self, out_dir: Path, *, journal: bool = False) -> None:
         self.final = out_dir.resolve()
-        self.folder = self.final.with_name(f".{self.final.name}.staging-{secrets.token_hex(4)}")
-        self.warm = warm
+        self.journal = journal
+        token = secrets.token_hex(4)
+        if journal:
+            self.folder = self.final / f"{PENDING}{token}"
+        else:
+            self.folder = sibling(self.final, f"staging-{token}")
 
     def __enter__(self) -> Staging:
         self.final.parent.mkdir(parents=True, exist_ok=True)
+        if self.journal and not (self.final / MARKER).is_file():
+            # An empty folder we update in place is ours from now on, so that ``recover`` may finish the job.
+            (self.final / MARKER).write_bytes(b"")
         self.folder.mkdir()
-        if not self.warm:
-            (self.folder / MARKER).write_bytes(b"")
+        # Marked as ours, so that a run killed now has it removed by the next one (``recover``).
+        (self.folder / MARKER).write_bytes(b"")
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
     ) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not (self.journal and (self.final / JOURNAL).is_file()):
+            # A committed journal needs its pending files: the next run rolls it forward.
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def write(self, rel: str, data: bytes) -> None:
-        """Stage one output file (a page rendered again with the same bytes costs no write when warm)."""
-        target = _target(self.folder, rel)
-        if not self.warm:
-            _write_file(target, data, self.final / rel)
-        elif not _holds(_target(self.final, rel), data):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)  # a share redone after a failed worker writes afresh
-            target.write_bytes(data)
+        """Stage one output file, unless the live output already holds these bytes."""
+        pending = target(self.folder, rel)
+        if _holds(target(self.final, rel), data):
+            # A share redone after a failed worker may find the worker's (perhaps torn) file.
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                pending.unlink()
+            return
+        _write_file(pending, data)
+
+    def switch(self, files: Mapping[str, bool]) -> None:
+        """Put the new tree in place; ``files`` maps each of its files to True if its bytes are pending."""
+        live = self.final
+        if self.journal:
+            steps = plan_tree(live, live, files, skip=(self.folder.name, JOURNAL))
+            write_journal(live, self.folder, steps)
+            apply_plan(steps, live, live, self.folder)
+            finish_journal(live)
+            return
+        if not os.path.lexists(live):
+            os.replace(self.folder, live)  # the first build: the pending folder is the whole tree
+            return
+        spare = sibling(live, SPARE)
+        folder = spare if is_ours(spare) else self.folder
+        steps = plan_tree(folder, live, files)
+        if folder == self.folder:
+            steps = [step for step in steps if step[0] != "move"]
+        apply_plan(steps, folder, live, self.folder)
+        exchange(folder, live)
+        # The output is the new tree now; what follows only tidies the spare, and may fail.
+        try:
+            if folder == self.folder and not os.path.lexists(spare) and is_ours(folder):
+                os.replace(folder, spare)
+            if is_ours(spare):
+                # The old bytes of changed files are of no use to the next build: free their space.
+                for rel, pending in files.items():
+                    if pending:
+                        target(spare, rel).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
-def write_tree(site: RenderedSite, out_dir: Path, staging: Path) -> None:
-    """Finish the staging folder (pages not yet in it, unchanged files, copies), then swap it into place.
-
-    The previous output stays whole until the swap, and a file whose bytes did not change is
-    hard-linked from it, so it keeps its modification time.
-    """
-    out_dir = out_dir.resolve()
-    retired = out_dir.with_name(f".{out_dir.name}.old-{secrets.token_hex(4)}")
-    try:
-        for rel in sorted(site.pages.keys() - site.streamed):
-            _write_file(_target(staging, rel), site.pages[rel], out_dir / rel)
-        for rel in sorted(site.kept):
-            # Unchanged inputs: the previous output's file is right; share it (and its mtime).
-            target = _target(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(out_dir / rel, target)
-        for rel, source in sorted(site.copies.items()):
-            _write_file(_target(staging, rel), source.read_bytes(), out_dir / rel)
-        if out_dir.exists():
-            os.replace(out_dir, retired)
-        os.replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not out_dir.exists():
-            os.replace(retired, out_dir)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def update_tree(site: RenderedSite, out_dir: Path, previous: Mapping[str, str], pending: Path) -> None:
-    """Bring an output folder that holds ``previous`` up to date, touching only what changed.
-
-    Used for warm builds (``serve``, the build cache), where a whole staging copy would cost more
-    than the change: each changed file is replaced atomically (streamed ones are moved in from
-    ``pending``, which holds only files whose bytes changed), and files that are no longer part
-    of the site are removed. Nothing is written before the whole site has rendered.
-    """
-    for rel in sorted(site.streamed):
-        source = _target(pending, rel)
-        if os.path.lexists(source):
-            target = _target(out_dir, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+def put_in_place(site: RenderedSite, staging: Staging) -> None:
+    """Stage what the render did not stream (copies, in-memory pages), then switch the new tree in."""
     for rel in sorted(site.pages.keys() - site.streamed):
-        data = site.pages[rel]
-        if not _holds(_target(out_dir, rel), data):
-            _replace_file(_target(out_dir, rel), data)
+        staging.write(rel, site.pages[rel])
     for rel, source in sorted(site.copies.items()):
-        target = _target(out_dir, rel)
-        data = source.read_bytes()
-        if not _holds(target, data):
-            _replace_file(target, data)
-    current = {*site.pages, *site.kept, *site.copies}
-    for rel in sorted(set(previous) - current):
-        if rel.startswith("@"):
-            continue
-        target = _target(out_dir, rel)
-        target.unlink(missing_ok=True)
-        for folder in target.parents:
-            if folder == out_dir or any(folder.iterdir()):
-                break
-            folder.rmdir()
+        staging.write(rel, source.read_bytes())
+    # The pending folder holds only what changed: walking it beats a stat of every file of the site.
+    pending = {rel for rel, (is_dir, _) in walk(staging.folder).items() if not is_dir}
+    files = {rel: rel in pending for rel in (*site.pages, *site.kept, *site.copies)}
+    files[MARKER] = not (staging.final / MARKER).is_file()
+    staging.switch(files)
 
 
 def _holds(target: Path, data: bytes) -> bool:
@@ -307,23 +313,14 @@ def _replace_file(target: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _write_file(target: Path, data: bytes, previous: Path) -> None:
+def _write_file(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    # A share redone after a failed worker may find the worker's file, perhaps a link to the
-    # previous output: unlink it, so that the write never goes through into the live folder.
-    target.unlink(missing_ok=True)
+    # Never through a file that is there already: it may be a hard link to a live one.
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
     try:
-        if previous.is_file() and not previous.is_symlink() and previous.stat().st_size == len(data):
-            if previous.read_bytes() == data:
-                os.link(previous, target)
-                return
-    except OSError:
-        pass  # a file system without hard links: write a fresh copy instead
-    target.write_bytes(data)
+        target.write_bytes(data)
+    except OSError as exc:
+        if exc.filename is None:  # a failed write(), not open(), names no file: name it
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise

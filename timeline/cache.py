@@ -10,6 +10,7 @@ never wrong and never fail.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -294,7 +295,8 @@ class BuildCache:
             return None
         except ValueError as exc:
             self._warn(path, f"corrupt cache entry discarded: {exc}")
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
             self.misses += 1
             return None
         self.hits += 1
@@ -318,11 +320,15 @@ class BuildCache:
         if not self.enabled or not self.objects.is_dir():
             return 0
         removed = 0
-        for shard in sorted(self.objects.iterdir()):
-            for path in sorted(shard.iterdir()) if shard.is_dir() else ():
-                if shard.name + path.name not in self.touched:
-                    path.unlink(missing_ok=True)
-                    removed += 1
+        try:
+            for shard in sorted(self.objects.iterdir()):
+                for path in sorted(shard.iterdir()) if shard.is_dir() else ():
+                    if shard.name + path.name not in self.touched:
+                        path.unlink(missing_ok=True)
+                        removed += 1
+        except OSError as exc:
+            # Stale entries are never read (their keys are gone), so failing to delete them is harmless.
+            self._warn(Path(exc.filename or self.objects), f"cannot tidy the build cache ({exc.strerror or exc})")
         return removed
 
 

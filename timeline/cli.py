@@ -133,6 +133,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config: SiteConfig | None = None
     stale: set[str] = set()
     found: manifest.Manifest | None = None
+    described: manifest.Manifest | None = None
     if not args.no_cache:
         try:
             config = load_config(
@@ -141,7 +142,10 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except TimelineError:
             config = None  # the build below reports it, as it always has
         found = manifest.load_manifest(args.site)
+        described = found or manifest.load_manifest(args.site, retired=True)
         if config is not None:
+            # What a killed build left is finished or undone before anything looks at the output.
+            _recover_output(config.output)
             if found is not None and manifest.is_current(found, config, args.strict):
                 warnings = found.diagnostics()
                 _report(warnings, err)
@@ -153,8 +157,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 return _tell_github(config.output) if args.publish else 0
             # Before the build reads anything, so that an edit made while it runs is seen next time.
             snapshot = manifest.snapshot_inputs(config)
-        if found is not None:
-            stale = manifest.stale_outputs(found)
+        if described is not None:
+            stale = manifest.stale_outputs(described)
         # Whatever happens next, no manifest may claim that these inputs were built.
         manifest.clear_manifest(args.site)
 
@@ -165,11 +169,19 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.no_cache:
         session, cache, problems = load_session(args.site)
         _report(problems, err)
-        previous = session.outputs.get(found.out_dir) if found is not None else None
+        for kept in list(session.outputs):
+            if described is None or kept != described.out_dir:
+                # No manifest says what that folder holds (a build may have been killed after it
+                # switched the folder in): build it without trusting the session's record.
+                del session.outputs[kept]
+        previous = session.outputs.get(described.out_dir) if described is not None else None
         if previous is not None:
             for rel in stale:
                 # Deleted or edited by hand since the last build: write it again, however unchanged its inputs.
-                previous.pop(rel, None)
+                if previous.get(rel, "@copy").startswith("@") and previous.get(rel) != "@copy":
+                    previous[rel] = "@stale"  # a whole-site file: the set of them is made again together
+                else:
+                    previous.pop(rel, None)
     # `timeline build` runs no other threads, so it may fork render workers (serve never does).
     workers = os.cpu_count() or 1
     result = build_site(
@@ -216,6 +228,15 @@ def _tell_github(folder: Path) -> int:
     with open(target, "a", encoding="utf-8") as handle:
         handle.write(f"folder={value}\n")
     return 0
+
+
+def _recover_output(out: Path) -> None:
+    from timeline.outputdir import disk_error, recover
+
+    try:
+        recover(out.resolve())
+    except OSError as exc:
+        raise disk_error(exc, out.resolve()) from None
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

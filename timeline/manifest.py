@@ -25,6 +25,8 @@ from timeline.errors import Diagnostic, Severity
 from timeline.theme import builtin_themes, theme_dirs
 
 MANIFEST_NAME = "manifest.json"
+RETIRED_NAME = "manifest.retired.json"
+"""Where a build moves the manifest before it starts: it still describes the output folder."""
 MARKER = ".timeline-output"
 """``timeline.build.MARKER``, named again so that the fast path need not import the whole pipeline."""
 FORMAT = 1
@@ -136,7 +138,7 @@ def snapshot_inputs(config: SiteConfig) -> tuple[int, dict[str, InputStat]]:
     root = os.path.realpath(config.root)
     out = os.path.realpath(config.output)
     out_parent, out_name = os.path.split(out)
-    staging = (f".{out_name}.staging-", f".{out_name}.old-")
+    staging = (f".{out_name}.staging-", f".{out_name}.old-", f".{out_name}.spare")
     # Only what a build reads: a site kept at the root of a repository (like this project's
     # example) sits beside a virtualenv, tests and caches that must not cost a walk or a rebuild.
     top_read = {CONFIG_NAME, "content", "themes"}
@@ -216,15 +218,19 @@ def stale_outputs(manifest: Manifest) -> set[str]:
     return {rel for rel, stat in manifest.outputs.items() if current.get(rel) != stat}
 
 
-def manifest_path(root: Path) -> Path:
-    """Return where the manifest of the site at ``root`` lives."""
-    return root / CACHE_DIR / MANIFEST_NAME
+def manifest_path(root: Path, *, retired: bool = False) -> Path:
+    """Return where the manifest (or the retired one) of the site at ``root`` lives."""
+    return root / CACHE_DIR / (RETIRED_NAME if retired else MANIFEST_NAME)
 
 
-def load_manifest(root: Path) -> Manifest | None:
-    """Return the site's manifest, or None if there is none or it is unreadable or malformed."""
+def load_manifest(root: Path, *, retired: bool = False) -> Manifest | None:
+    """Return the site's manifest, or None if there is none or it is unreadable or malformed.
+
+    ``retired``: the one that ``clear_manifest`` set aside, never current but still a record of
+    what the output folder held after the last build that finished.
+    """
     try:
-        value = json.loads(manifest_path(root).read_bytes())
+        value = json.loads(manifest_path(root, retired=retired).read_bytes())
         if not isinstance(value, dict) or value.get("format") != FORMAT:
             return None
         key, taken = value["key"], value["taken_ns"]
@@ -290,8 +296,17 @@ def save_manifest(root: Path, manifest: Manifest) -> bool:
 
 
 def clear_manifest(root: Path) -> None:
-    """Delete the manifest, so that a build that then fails can never look up to date."""
+    """Set the manifest aside, so that a build that then fails or is killed can never look up to date.
+
+    It is kept as the retired manifest (see ``load_manifest``): a build killed after it switched
+    the output folder leaves files that differ from it, and ``stale_outputs`` names them.
+    """
     try:
-        manifest_path(root).unlink(missing_ok=True)
+        os.replace(manifest_path(root), manifest_path(root, retired=True))
+    except FileNotFoundError:
+        pass  # nothing to set aside: a retired one, if any, still describes the output
     except OSError:
-        pass  # a folder we cannot write to holds no manifest we could have written either
+        try:
+            manifest_path(root).unlink(missing_ok=True)
+        except OSError:
+            pass  # a folder we cannot write to holds no manifest we could have written either

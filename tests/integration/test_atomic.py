@@ -78,25 +78,38 @@ def test_exception_while_rendering_page_k_keeps_old_output(
 
 @pytest.mark.parametrize("which", ["first", "middle", "last"])
 def test_exception_while_writing_file_k_keeps_old_output(
-    built: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch, which: str
+    built: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, which: str
 ) -> None:
-    """A write failing at file k (disk full) leaves the old tree and no staging folder."""
+    """A write failing at file k (disk full) is one located error; the old tree stays, no staging folder."""
     site, before = built
     _edit(site)
-    files = sum(1 for v in before.values() if v != "dir") - 1  # all but the marker
-    k = {"first": 1, "middle": files // 2, "last": files}[which]
     original = timeline.build._write_file
     calls = []
+
+    def counting(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        original(*args, **kwargs)
+
+    # Only files whose bytes changed are written: count them on a copy of the output.
+    shutil.copytree(site / "_site", tmp_path / "copy")
+    monkeypatch.setattr(timeline.build, "_write_file", counting)
+    assert not build_site(site, tmp_path / "copy").failed()
+    files = len(calls)
+    assert files > 2
+    k = {"first": 1, "middle": files // 2, "last": files}[which]
+    calls.clear()
 
     def failing(*args: Any, **kwargs: Any) -> None:
         calls.append(1)
         if len(calls) == k:
-            raise OSError(28, "No space left on device")
+            raise OSError(28, "No space left on device", str(args[0]))
         original(*args, **kwargs)
 
     monkeypatch.setattr(timeline.build, "_write_file", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(TimelineError) as caught:
         build_site(site)
+    (problem,) = caught.value.diagnostics
+    assert "No space left on device (ENOSPC)" in problem.message and problem.path.startswith(str(site / "_site"))
     assert tree_hash(site / "_site") == before
     assert leftovers(site) == []
 

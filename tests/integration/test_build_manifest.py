@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -238,3 +239,20 @@ def test_a_broken_site_yaml_is_reported_as_before(site: Path) -> None:
     code, out, err = build(site)
     assert code == 1 and out == "" and "site.yaml:" in err and "Traceback" not in err
     assert not (site / MANIFEST).exists()
+
+
+def test_a_deleted_whole_site_file_is_restored(site: Path) -> None:
+    """A feed or calendar deleted by hand (or switched by a killed build) is made again with the rest."""
+    feed = site / "_site/feed.xml"
+    good = feed.read_bytes()
+    feed.unlink()
+    built(site)
+    assert feed.read_bytes() == good
+    up_to_date(site)
+
+
+def test_a_deleted_output_folder_is_built_again(site: Path) -> None:
+    shutil.rmtree(site / "_site")
+    built(site)
+    assert (site / EVENT_PAGE).is_file()
+    up_to_date(site)

@@ -13,9 +13,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import timeline.build
-from timeline.build import _target, build_site
+from timeline.build import build_site
 from timeline.index import page_path
 from timeline.model import check_id, slugify
+from timeline.outputdir import target as _target
 
 STAGING = Path("/srv/out/.site.staging-0000")
 HOSTILE = ["../", "..", "/", "\\", "%2e%2e", "\x00", ".", " ", "con", "AUX", "nul", "com1", "lpt9", "C:", "~", "%5c"]
