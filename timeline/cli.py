@@ -257,6 +257,7 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 dry_run=args.dry_run,
                 allow_dirty=args.allow_dirty,
                 cname=result.config.cname or None,
+                allow_secrets=result.config.allow_secrets,
                 out=err,
             )
         except DeployError as exc:

@@ -25,6 +25,7 @@ _FIELDS = (
     "cname",
     "author",
     "eras",
+    "deploy",
 )
 
 
@@ -56,6 +57,8 @@ class SiteConfig:
     cname: str = ""
     author: str = ""
     eras: tuple[Era, ...] = ()
+    allow_secrets: tuple[str, ...] = ()
+    """Site-path globs that ``deploy`` publishes without scanning them for secrets."""
 
     @property
     def base_path(self) -> str:
@@ -150,7 +153,20 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
         cname=cname,
         author=fields.text("author"),
         eras=tuple(eras),
+        allow_secrets=_allow_secrets(mapping, rel, diags),
     )
+
+
+def _allow_secrets(mapping: YMap, rel: str, diags: list[Diagnostic]) -> tuple[str, ...]:
+    """Return the globs of ``deploy: allow_secrets:``, the files deliberately holding key-like text."""
+    value = mapping.get("deploy")
+    if value is None:
+        return ()
+    if not isinstance(value, YMap):
+        diags.append(error(rel, *mapping.where("deploy"), "'deploy' must be a mapping such as 'allow_secrets: [...]'"))
+        return ()
+    globs = Fields(value, rel, ("allow_secrets",), diags).words("allow_secrets")
+    return tuple(glob for glob, _ in globs)
 
 
 def _override(config: SiteConfig, base_url: str | None, output: Path | None) -> SiteConfig:
