@@ -428,8 +428,8 @@ def read_content(
     grouped: dict[str, list[Listed]] = {"events": [], "articles": [], "": []}
     assets = []
     found, escapes = walk_sources(config.content_dir, config.root)
-    for link in escapes:
-        reader.fail(reader.rel(link), 1, 1, "symbolic link leads outside the site folder")
+    for link, problem in escapes:
+        reader.fail(reader.rel(link), 1, 1, problem)
     prefix = reader.rel(config.content_dir)
     for path, parts, stat in found:
         name = "/".join(parts)
