@@ -73,7 +73,8 @@ def find_secrets(path: str, data: bytes) -> list[Finding]:
         hits.append((match.start(), rule, what))
     for match in _ASSIGNMENT.finditer(data):
         if _SECRET_NAME.search(match[1]) and _entropy(match[2]) >= _MIN_ENTROPY:
-            hits.append((match.start(2), "high-entropy-assignment", f"a secret assigned to {match[1].decode('latin-1')}"))
+            name = match[1].decode("latin-1")
+            hits.append((match.start(2), "high-entropy-assignment", f"a secret assigned to {name}"))
     hits.sort()
     found: list[Finding] = []
     line, counted = 1, 0
@@ -97,7 +98,8 @@ _QUERY = re.compile(r"(?P<lead>[?&;](?P<name>[A-Za-z0-9_.\-\[\]]{1,80})=)(?P<val
 _SECRET_PARAM = re.compile(r"(?i)token|key|secret|pass|pwd|sig|auth|cred|session|code|jwt")
 _AUTH_FORMS = re.compile(
     r"(?i)(?P<lead>\b(?:x-access-token|x-token-auth|x-oauth-basic|oauth2|gitlab-ci-token)[:=]"
-    r"|\bauthorization:[ \t]{0,8}(?:bearer|basic|token)[ \t]{1,8}|\b(?:bearer|token)[ \t]{1,8}(?=[A-Za-z0-9._~+/=-]{16}))"
+    r"|\bauthorization:[ \t]{0,8}(?:bearer|basic|token)[ \t]{1,8}"
+    r"|\b(?:bearer|token)[ \t]{1,8}(?=[A-Za-z0-9._~+/=-]{16}))"
     r"(?P<value>[^\s@'\"<>]+)"
 )
 _TOKEN_TEXT = re.compile("|".join(p for _, _, p in _TOKENS))

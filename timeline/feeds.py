@@ -293,7 +293,8 @@ def _vevent(tl: Timeline, event: Event, zones: Observances) -> tuple[str, ZoneYe
     if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
         return None
     stamp, _ = event_updated(tl, event)
-    lines = ["BEGIN:VEVENT", f"UID:{ics_text(f'{event.id}@{site_host(config)}')}", f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}"]
+    uid = ics_text(f"{event.id}@{site_host(config)}")
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}"]
     if start.hour is None:
         lines.append(f"DTSTART;VALUE=DATE:{day_after(start) - dt.timedelta(days=1):%Y%m%d}")
         last = end if end is not None and 1 <= end.year <= 9998 else start

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from timeline.activecontent import asset_problems
 from timeline.config import SiteConfig
 from timeline.dates import EDate, parse_date, parse_span
 from timeline.errors import Diagnostic, error
@@ -441,6 +442,9 @@ def read_content(
         if stat.st_size > ASSET_CAP:
             reader.fail(reader.rel(path), 1, 1, f"file is over the {ASSET_CAP // 2**20} MiB limit")
             continue
+        # Opened on its own, an SVG or HTML file is a page on the site's origin: no script may come with it.
+        for line, col, problem in asset_problems(path):
+            reader.fail(reader.rel(path), line, col, problem)
         assets.append(name)
     # Events and articles check that the images they name exist, so the asset list is part of the key.
     reader.context = hashlib.sha256("\n".join(assets).encode("utf-8")).hexdigest()[:16]

@@ -37,7 +37,7 @@ def published(site: Path) -> str:
         ("content/images/logo.txt", "../../../outside.env", "symbolic link leads outside the site folder"),
         ("content/notes.txt", "../.git/config", "symbolic link leads to a hidden file"),
         ("themes/default/static/logo.txt", "../../../.env.local", "symbolic link leads to a hidden file"),
-        ("themes/default/static/css/x.css", "../../../../../outside.env", "symbolic link leads outside the site folder"),
+        ("themes/default/static/css/x.css", "../../../../../outside.env", "symbolic link leads outside the site"),
         ("themes/default/static/abs.txt", "{outside}", "symbolic link leads outside the site folder"),
     ],
 )
