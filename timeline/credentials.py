@@ -15,32 +15,43 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from urllib.parse import unquote
 
-# Token shapes with a fixed prefix: (rule name, what it looks like, pattern).
-_TOKENS: tuple[tuple[str, str, str], ...] = (
-    ("private-key", "a PEM private key", r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
-    ("aws-access-key-id", "an AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b"),
+# Token shapes with a fixed prefix: (rule name, what it looks like, literals one of which it
+# holds, pattern). One pass over a file finds which literals it holds, and only their patterns
+# run: a pattern led by \b is tried at every byte, and there are eight of them.
+_TOKENS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("private-key", "a PEM private key", ("-----BEGIN",), r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
+    (
+        "aws-access-key-id",
+        "an AWS access key id",
+        ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+        r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b",
+    ),
     (
         "aws-secret-key",
         "an AWS secret access key",
+        ("aws", "AWS", "Aws"),
         r"(?i:aws[_. -]?secret[_. -]?(?:access[_. -]?)?key)[\"']?[ \t]{0,8}[:=][ \t]{0,8}[\"']?"
         r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])",
     ),
-    ("github-token", "a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"),
-    ("github-token", "a GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{22,255}\b"),
-    ("slack-token", "a Slack token", r"\bxox[abposre]-[A-Za-z0-9-]{10,250}"),
+    ("github-token", "a GitHub token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"),
+    ("github-token", "a GitHub token", ("github_pat_",), r"\bgithub_pat_[A-Za-z0-9_]{22,255}\b"),
+    ("slack-token", "a Slack token", ("xox",), r"\bxox[abposre]-[A-Za-z0-9-]{10,250}"),
     (
         "slack-webhook",
         "a Slack webhook URL",
+        ("hooks.slack.com",),
         r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/+-]{20,300}",
     ),
-    ("google-api-key", "a Google API key", r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"),
+    ("google-api-key", "a Google API key", ("AIza",), r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"),
 )
-_TOKEN_RE = re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, _, p) in enumerate(_TOKENS)).encode())
+_TOKEN_RES = tuple((rule, what, re.compile(pattern.encode())) for rule, what, _, pattern in _TOKENS)
+_RULE_OF = {literal.encode(): i for i, (_, _, literals, _) in enumerate(_TOKENS) for literal in literals}
+# Plain literals, no groups: the engine then skips ahead to bytes that can start one.
+_PREFILTER = re.compile(b"|".join(re.escape(literal) for literal in _RULE_OF))
 # A whole line that is one NAME=value assignment, as in .env files and shell profiles.
 _ASSIGNMENT = re.compile(
-    rb"^[ \t]{0,16}(?:export[ \t]{1,8})?([A-Za-z_][A-Za-z0-9_.-]{0,80})[ \t]{0,8}[=:][ \t]{0,8}"
-    rb"[\"']?([^\s\"'#]{16,512})[\"']?[ \t]*\r?$",
-    re.MULTILINE,
+    rb"\n[ \t]{0,16}(?:export[ \t]{1,8})?([A-Za-z_][A-Za-z0-9_.-]{0,80})[ \t]{0,8}[=:][ \t]{0,8}"
+    rb"[\"']?([^\s\"'#]{16,512})[\"']?[ \t]*\r?(?=\n|\Z)"
 )
 _SECRET_NAME = re.compile(rb"(?i)secret|token|passw|pwd|api.?key|access.?key|private|credential|auth")
 _MIN_ENTROPY = 3.5  # bits per character: random tokens score 4-6, words and paths below 3.5
@@ -68,13 +79,15 @@ def _entropy(value: bytes) -> float:
 def find_secrets(path: str, data: bytes) -> list[Finding]:
     """Return every secret-looking token in ``data`` (the bytes of site file ``path``), in order."""
     hits: list[tuple[int, str, str]] = []
-    for match in _TOKEN_RE.finditer(data):
-        rule, what, _ = _TOKENS[int((match.lastgroup or "t0")[1:])]
-        hits.append((match.start(), rule, what))
-    for match in _ASSIGNMENT.finditer(data):
+    present = {_RULE_OF[match[0]] for match in _PREFILTER.finditer(data)}
+    for index in sorted(present):
+        rule, what, pattern = _TOKEN_RES[index]
+        hits += [(match.start(), rule, what) for match in pattern.finditer(data)]
+    # Led by a newline, the pattern is looked for with a fast search for "\n", not at every byte.
+    for match in _ASSIGNMENT.finditer(b"\n" + data):
         if _SECRET_NAME.search(match[1]) and _entropy(match[2]) >= _MIN_ENTROPY:
             name = match[1].decode("latin-1")
-            hits.append((match.start(2), "high-entropy-assignment", f"a secret assigned to {name}"))
+            hits.append((match.start(2) - 1, "high-entropy-assignment", f"a secret assigned to {name}"))
     hits.sort()
     found: list[Finding] = []
     line, counted = 1, 0
@@ -102,7 +115,7 @@ _AUTH_FORMS = re.compile(
     r"|\b(?:bearer|token)[ \t]{1,8}(?=[A-Za-z0-9._~+/=-]{16}))"
     r"(?P<value>[^\s@'\"<>]+)"
 )
-_TOKEN_TEXT = re.compile("|".join(p for _, _, p in _TOKENS))
+_TOKEN_TEXT = re.compile("|".join(p for _, _, _, p in _TOKENS))
 MASK = "***"
 
 
