@@ -236,6 +236,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Build into a temporary folder with --strict, then publish it; the work tree is never touched."""
     from timeline.build import build_site
+    from timeline.credentials import redact
     from timeline.deploy import DeployError, publish
 
     with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:
@@ -261,7 +262,7 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out=err,
             )
         except DeployError as exc:
-            print(f"error: {escape_control(str(exc))}", file=err)
+            print(f"error: {escape_control(redact(str(exc)))}", file=err)
             return 1
     if report.url:
         print(report.url, file=out)

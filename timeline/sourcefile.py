@@ -137,7 +137,8 @@ def walk_sources(folder: Path, root: Path) -> tuple[list[Found], list[Escape]]:
             except OSError:
                 continue  # removed while we looked: it is simply not there
 
-    problem = link_problem(folder, root) if folder.is_symlink() else None
+    # The folder itself, or one above it (a linked theme), may be a link too: its real path decides.
+    problem = link_problem(folder, root) if folder.exists() else None
     if problem:
         escapes.append((folder, problem))
     elif folder.is_dir():

@@ -121,3 +121,17 @@ def test_link_problem_is_the_one_rule(tmp_path: Path) -> None:
         link = root / name
         link.symlink_to(target)
         assert link_problem(link, root) == expected, name
+
+
+def test_theme_folder_linked_from_outside_is_refused(make_site: SiteFactory, tmp_path: Path) -> None:
+    shared = tmp_path / "shared-theme"
+    (shared / "static").mkdir(parents=True)
+    (shared / "static" / "notes.txt").write_text(ENV, encoding="utf-8")
+    site = make_site({})
+    (site / "themes").mkdir()
+    (site / "themes" / "default").symlink_to(shared)
+
+    code, printed = build(site)
+
+    assert code == 1 and "themes/default/static:1:1: error: symbolic link leads outside the site folder" in printed
+    assert "wJalrXUtnFEMI" not in published(site)
