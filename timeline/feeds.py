@@ -144,7 +144,9 @@ def absolute_links(fragment: str, config: SiteConfig) -> str:
     if not is_absolute(config):
         return fragment
     base = re.escape(config.base_path)
-    return re.sub(rf'(href|src)="{base}', lambda m: f'{m.group(1)}="{config.base_url}', fragment)
+    # The URL goes into an attribute: escaped, so a quote in it cannot end the attribute.
+    url = html.escape(config.base_url, quote=True)
+    return re.sub(rf'(href|src)="{base}', lambda m: f'{m.group(1)}="{url}', fragment)
 
 
 def _x(text: str) -> str:
