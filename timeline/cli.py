@@ -290,6 +290,7 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Build into a temporary folder, stop on what blocks a publish, then publish; the work tree is never touched."""
     from timeline import publishing
     from timeline.build import build_site
+    from timeline.credentials import redact
     from timeline.deploy import DeployError, publish
 
     strict = publishing.strictness(args.allow_warnings)
@@ -313,10 +314,11 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 dry_run=args.dry_run,
                 allow_dirty=args.allow_dirty,
                 cname=result.config.cname or None,
+                allow_secrets=result.config.allow_secrets,
                 out=err,
             )
         except DeployError as exc:
-            print(f"error: {escape_control(str(exc))}", file=err)
+            print(f"error: {escape_control(redact(str(exc)))}", file=err)
             return 1
     if report.url:
         print(report.url, file=out)

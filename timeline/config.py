@@ -25,6 +25,7 @@ _FIELDS = (
     "cname",
     "author",
     "eras",
+    "deploy",
 )
 
 
@@ -58,6 +59,8 @@ class SiteConfig:
     eras: tuple[Era, ...] = ()
     output_at: tuple[int, int] | None = (1, 1)
     """Line and column of ``output:`` in site.yaml; None when ``--output`` chose the folder."""
+    allow_secrets: tuple[str, ...] = ()
+    """Site-path globs that ``deploy`` publishes without scanning them for secrets."""
 
     @property
     def base_path(self) -> str:
@@ -207,7 +210,20 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
         author=fields.text("author"),
         eras=tuple(eras),
         output_at=mapping.where("output") if "output" in mapping else (1, 1),
+        allow_secrets=_allow_secrets(mapping, rel, diags),
     )
+
+
+def _allow_secrets(mapping: YMap, rel: str, diags: list[Diagnostic]) -> tuple[str, ...]:
+    """Return the globs of ``deploy: allow_secrets:``, the files deliberately holding key-like text."""
+    value = mapping.get("deploy")
+    if value is None:
+        return ()
+    if not isinstance(value, YMap):
+        diags.append(error(rel, *mapping.where("deploy"), "'deploy' must be a mapping such as 'allow_secrets: [...]'"))
+        return ()
+    globs = Fields(value, rel, ("allow_secrets",), diags).words("allow_secrets")
+    return tuple(glob for glob, _ in globs)
 
 
 def output_problem(root: Path, output: Path) -> str | None:

@@ -17,20 +17,20 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import unquote
 
 from timeline import __version__
+from timeline.credentials import allowed, find_secrets, redact, url_credentials
 
 TRAILER_KEY = "Published-by"
 TRAILER_VALUE = f"timeline {__version__}"
 NOJEKYLL = ".nojekyll"
 # Pages never need executables; one fixed mode keeps trees reproducible.
 _FILE_MODE = "100644"
+_SHOWN = 50  # findings listed in one refusal
 _SECRET = re.compile(
     r"(\.env(\..*)?|id_(rsa|dsa|ecdsa|ed25519)(\..*)?|.*\.(pem|key|p12|pfx))",
     re.IGNORECASE,
 )
-_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s'\"]+@")
 _GITHUB = re.compile(
     r"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?github\.com(?::\d+)?/|[^@/]+@github\.com:)"
     r"(?P<owner>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$"
@@ -63,11 +63,8 @@ class _Git:
     env: Mapping[str, str]
 
     def redact(self, text: str) -> str:
-        """Return ``text`` with URL user-info and every known credential replaced."""
-        text = redact_url(text)
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+        """Return ``text`` with every credential form and every known credential replaced."""
+        return redact(text, self.secrets)
 
     def run(
         self,
@@ -101,8 +98,8 @@ class _Git:
 
 
 def redact_url(text: str) -> str:
-    """Return ``text`` with the user-info part of every URL replaced by ``***``."""
-    return _URL_USERINFO.sub(r"\g<scheme>***@", text)
+    """Return ``text`` with every credential form replaced by ``***`` (see ``credentials.redact``)."""
+    return redact(text)
 
 
 def pages_url(remote_url: str | None, cname: str | None = None) -> str | None:
@@ -179,7 +176,7 @@ def _refusal(rel: str, path: Path, *, is_dir: bool) -> str | None:
 def _check_names(remote: str, branch: str, cname: str | None) -> None:
     """Raise DeployError for option-like or malformed names before git sees them."""
     if not remote or remote.startswith("-"):
-        raise DeployError(f"invalid remote name: {redact_url(remote)!r}")
+        raise DeployError(f"invalid remote name: {redact(remote)!r}")
     if (
         not re.fullmatch(r"[A-Za-z0-9._/-]+", branch)
         or branch.startswith(("-", "/"))
@@ -206,17 +203,12 @@ def _remote_urls(git: _Git, remote: str) -> list[str]:
 
 
 def _credentials(urls: Sequence[str]) -> tuple[str, ...]:
-    """Return passwords and tokens found in the user-info of ``urls``, longest first."""
-    found: set[str] = set()
+    """Return passwords and tokens found in ``urls`` (user-info, secret query values), longest first."""
+    found = set(url_credentials(urls))
     for url in urls:
-        for form in (url, unquote(url)):
-            # user:password@ anywhere (URLs, and paths that look like them).
-            for match in re.finditer(r"([^/@\s:]+):([^/@\s]+)@", form):
-                found.update((match[0][:-1], match[2]))
-            # A bare user name is a token on http(s) (https://TOKEN@github.com), not on ssh.
-            token = re.match(r"https?://([^/@\s:]+)@", form)
-            if token:
-                found.add(token[1])
+        # user:password@ in paths that look like URLs without a scheme (a folder named so).
+        for match in re.finditer(r"([^/@\s:]+):([^/@\s]+)@", url):
+            found.update((match[0][:-1], match[2]))
     return tuple(sorted((c for c in found if len(c) >= 4), key=len, reverse=True))
 
 
@@ -271,24 +263,76 @@ def _fetch_tip(git: _Git, remote: str, branch: str) -> str | None:
     return git.out("fetch", ["rev-parse", "--verify", f"{ref}^{{commit}}"])
 
 
-def _foreign_commits(git: _Git, tip: str) -> list[str]:
-    """Return the commits on the remote branch made after this tool's last publish."""
-    fmt = f"%H %s%x1f%(trailers:key={TRAILER_KEY},valueonly,separator=%x2C)%x1e"
-    args = [
-        "log",
-        "--no-show-signature",
-        "--no-color",
-        "--first-parent",
-        f"--format={fmt}",
-    ]
-    foreign: list[str] = []
-    for record in git.out("fetch", [*args, tip]).split("\x1e"):
-        head, _, trailer = record.strip().partition("\x1f")
-        if trailer.strip().startswith("timeline"):
-            break
-        if head:
-            foreign.append(head)
-    return foreign
+def _record_refs(remote: str, branch: str) -> tuple[str, str]:
+    """Return the local refs recording the last commit pushed, and the one being pushed now."""
+    tail = _private_ref(remote, branch).removeprefix("refs/timeline/")
+    return f"refs/timeline-published/{tail}", f"refs/timeline-pushing/{tail}"
+
+
+def _recorded(git: _Git, ref: str) -> str | None:
+    """Return the commit ``ref`` names, or None when it does not exist."""
+    code, out = git.run("fetch", ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], ok_codes=(0, 1))
+    return out.strip() if code == 0 and out.strip() else None
+
+
+def _foreign_commits(git: _Git, tip: str, remote: str, branch: str) -> list[str]:
+    """Return the remote branch's commits that this repository did not push itself, newest first.
+
+    Trust comes from the local record of what ``publish`` pushed (refs/timeline-published/...),
+    never from the commits' messages: anyone who can push can write a ``Published-by:`` trailer.
+    The ``refs/timeline-pushing/...`` record covers a run killed between push and record.
+    """
+    known = {c for ref in _record_refs(remote, branch) if (c := _recorded(git, ref))}
+    if tip in known:
+        return []
+    exclude = [f"^{c}" for c in sorted(known)]
+    listed = git.out("fetch", ["rev-list", "--first-parent", "--max-count=11", tip, *exclude, "--"]).split()
+    # An ancestor of our record (the branch was rolled back by someone) is not ours to build on either.
+    return listed or [tip]
+
+
+def _record(git: _Git, ref: str, commit: str | None) -> None:
+    """Point ``ref`` at ``commit``, or delete it when ``commit`` is None."""
+    args = ["update-ref", ref, commit] if commit else ["update-ref", "-d", ref]
+    git.out("record", args)
+
+
+def _foreign_error(branch: str, remote: str, foreign: Sequence[str], first_here: bool) -> DeployError:
+    shown = "".join(f"\n  {c}" for c in foreign[:10]) + ("\n  ..." if len(foreign) > 10 else "")
+    why = (
+        f"this repository has never published to {remote} {branch}, so it cannot tell them from its own "
+        "(a first deploy from another clone); "
+        if first_here
+        else ""
+    )
+    return DeployError(
+        f"remote {branch} has commits not published from this repository: {why}"
+        f"check them (git log {_private_ref(remote, branch)}) and use --force to publish over them; "
+        f"their history is kept{shown}"
+    )
+
+
+def scan_contents(site_dir: Path, files: Sequence[str], allow: Sequence[str] = ()) -> None:
+    """Raise DeployError with ``path:line`` of every secret-looking token in the site's files.
+
+    ``allow`` holds site-path globs (``deploy: allow_secrets:`` in site.yaml) left unscanned.
+    """
+    findings = []
+    for rel in files:
+        if allowed(rel, allow):
+            continue
+        try:
+            data = (site_dir / rel).read_bytes()
+        except OSError as exc:
+            raise DeployError(f"scan: cannot read {rel}: {exc.strerror or exc}") from None
+        findings += find_secrets(rel, data)
+    if findings:
+        listing = "".join(f"\n  {f.format()}" for f in findings[:_SHOWN])
+        more = f"\n  ... and {len(findings) - _SHOWN} more" if len(findings) > _SHOWN else ""
+        raise DeployError(
+            f"refusing to publish: {len(findings)} place(s) in the site look like secrets; remove them, "
+            f"or list deliberate files under 'deploy: allow_secrets:' in site.yaml{listing}{more}"
+        )
 
 
 def _write_tree(
@@ -355,6 +399,7 @@ def publish(
     dry_run: bool = False,
     allow_dirty: bool = False,
     cname: str | None = None,
+    allow_secrets: Sequence[str] = (),
     out: TextIO = sys.stderr,
 ) -> PublishReport:
     """Commit exactly ``site_dir`` (plus .nojekyll and CNAME) onto ``branch`` and push it."""
@@ -367,6 +412,7 @@ def publish(
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
     env.pop("GIT_INDEX_FILE", None)
     files = scan_site(site_dir)
+    scan_contents(site_dir, files, allow_secrets)
     urls = _remote_urls(_Git(repo_dir, (), env), remote)
     git = _Git(repo_dir, _credentials([*urls, remote]), env)
     source, dirty = _source_state(git, repo_dir, allow_dirty)
@@ -376,15 +422,11 @@ def publish(
 
     target = f"{remote} {branch}" + (f" ({urls[0]})" if urls[0] != remote else "")
     tip = _fetch_tip(git, remote, branch)
-    foreign = _foreign_commits(git, tip) if tip is not None and not force else []
+    foreign = _foreign_commits(git, tip, remote, branch) if tip is not None and not force else []
     if foreign:
-        shown = "".join(f"\n  {c}" for c in foreign[:10])
-        raise DeployError(
-            git.redact(
-                f"remote {branch} has commits not made by this tool; "
-                f"use --force to overwrite{shown}"
-            )
-        )
+        first_here = not any(_recorded(git, ref) for ref in _record_refs(remote, branch))
+        raise DeployError(git.redact(str(_foreign_error(branch, remote, foreign, first_here))))
+    published_ref, pushing_ref = _record_refs(remote, branch)
     tree, published = _write_tree(git, site_dir, files, cname)
     url = pages_url(urls[0], cname)
     if dry_run:
@@ -398,6 +440,8 @@ def publish(
     if tip is not None and git.out("tree", ["rev-parse", f"{tip}^{{tree}}"]) == tree:
         parents = git.out("tree", ["rev-list", "--parents", "-n", "1", tip]).split()[1:]
         if not no_history or not parents:
+            # The tip is ours, or --force accepted it: either way it is what this site publishes.
+            _record(git, published_ref, tip)
             say(f"nothing changed: {target} already holds this site")
             return PublishReport(None, tuple(published), url, False)
 
@@ -409,8 +453,11 @@ def publish(
     if no_history or force:
         # The lease refuses to clobber anything pushed since our fetch.
         push.append(f"--force-with-lease=refs/heads/{branch}:{tip or ''}")
+    _record(git, pushing_ref, commit)
     git.out("push", [*push, remote, f"{commit}:refs/heads/{branch}"])
     git.out("push", ["update-ref", _private_ref(remote, branch), commit])
+    _record(git, published_ref, commit)
+    _record(git, pushing_ref, None)
     say(f"published {commit[:12]} ({len(published)} files) to {target}")
     if url:
         say(f"the site will be at {url}")

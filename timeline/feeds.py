@@ -58,6 +58,15 @@ def site_url(config: SiteConfig, path: str = "") -> str:
     return root + path.removesuffix("index.html")
 
 
+def uri(url: str) -> str:
+    """Return ``url`` with every character a URI may not hold %-encoded (controls, space, quotes, <>).
+
+    For contexts that are not HTML and have no escaping of their own: a CR/LF in a URL would start
+    a new line in robots.txt or a new property in iCalendar.
+    """
+    return urllib.parse.quote(url, safe="%:/?#[]@!$&'()*+,;=~")
+
+
 def site_host(config: SiteConfig) -> str:
     """Return a stable host name for UIDs: the site's, or a slug of its title under ``.invalid``."""
     host = urllib.parse.urlsplit(config.base_url).hostname
@@ -149,7 +158,9 @@ def absolute_links(fragment: str, config: SiteConfig) -> str:
     if not is_absolute(config):
         return fragment
     base = re.escape(config.base_path)
-    return re.sub(rf'(href|src)="{base}', lambda m: f'{m.group(1)}="{config.base_url}', fragment)
+    # The URL goes into an attribute: escaped, so a quote in it cannot end the attribute.
+    url = html.escape(config.base_url, quote=True)
+    return re.sub(rf'(href|src)="{base}', lambda m: f'{m.group(1)}="{url}', fragment)
 
 
 def _x(text: str) -> str:
@@ -287,7 +298,7 @@ def robots(tl: Timeline) -> bytes:
     """Return ``robots.txt``: allow everything, and name the sitemap when its URL is absolute."""
     lines = ["User-agent: *", "Allow: /"]
     if is_absolute(tl.config):
-        lines.append(f"Sitemap: {site_url(tl.config, 'sitemap.xml')}")
+        lines.append(f"Sitemap: {uri(site_url(tl.config, 'sitemap.xml'))}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -298,7 +309,8 @@ def _vevent(tl: Timeline, event: Event, zones: Observances) -> tuple[str, ZoneYe
     if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
         return None
     stamp, _ = event_updated(tl, event)
-    lines = ["BEGIN:VEVENT", f"UID:{event.id}@{site_host(config)}", f"DTSTAMP:{ics_date(stamp.astimezone(dt.UTC))}Z"]
+    uid = ics_text(f"{event.id}@{site_host(config)}")
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{ics_date(stamp.astimezone(dt.UTC))}Z"]
     if start.hour is None:
         lines.append(f"DTSTART;VALUE=DATE:{ics_date(day_after(start) - dt.timedelta(days=1))}")
         last = end if end is not None and 1 <= end.year <= 9998 else start
@@ -318,7 +330,7 @@ def _vevent(tl: Timeline, event: Event, zones: Observances) -> tuple[str, ZoneYe
     if event.tags:
         lines.append("CATEGORIES:" + ",".join(ics_text(tag) for tag in event.tags))
     if is_absolute(config):
-        lines.append(f"URL:{site_url(config, page_path('event', event.id))}")
+        lines.append(f"URL:{uri(site_url(config, page_path('event', event.id)))}")
     if event.status == "scheduled" or start.uncertain or start.approximate:
         lines.append("STATUS:TENTATIVE")
     return folded([*lines, "END:VEVENT"]), zones.of_dates((start, end), config)

@@ -162,8 +162,9 @@ def _cell(text: str) -> str:
 
 
 def _csv_row(values: Iterable[str]) -> str:
+    # Every cell of every row gets the formula guard: one writer, so no column can be forgotten.
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
     return buffer.getvalue()
 
 
@@ -174,7 +175,7 @@ def _event_row(tl: Timeline, event: Event) -> str:
     return _csv_row(
         [
             event.id,
-            _cell(event.title),
+            event.title,
             event.span.start.edtf(),
             _date(event.span.end) or "",
             event.span.start.precision,
@@ -182,8 +183,8 @@ def _event_row(tl: Timeline, event: Event) -> str:
             str(event.disputed).lower(),
             "; ".join(event.places),
             "; ".join(event.actors),
-            _cell("; ".join(event.tags)),
-            _cell(html_text(tl.html.get(f"event:{event.id}:summary", ""))),
+            "; ".join(event.tags),
+            html_text(tl.html.get(f"event:{event.id}:summary", "")),
             "; ".join(sources),
             site_url(tl.config, page_path("event", event.id)),
         ]  # fmt: skip
@@ -264,7 +265,7 @@ def _tljs_date(date: EDate, t: Translator) -> dict[str, Any]:
     # TimelineJS reads the wall-clock time and ignores zones, so the zone goes in display_date.
     names = ("year", "month", "day", "hour", "minute", "second")
     value: dict[str, Any] = {n: getattr(date, n) for n in names if getattr(date, n) is not None}
-    value["display_date"] = t.date(date)
+    value["display_date"] = html.escape(t.date(date))
     return value
 
 
@@ -276,13 +277,13 @@ def _tljs_event(tl: Timeline, event: Event) -> dict[str, Any]:
     item: dict[str, Any] = {
         "unique_id": event.id,
         "start_date": _tljs_date(event.span.start, t),
-        "display_date": t.span(event.span),
+        "display_date": html.escape(t.span(event.span)),
         "text": {"headline": html.escape(event.title), "text": summary + link},
     }
     if event.span.end:
         item["end_date"] = _tljs_date(event.span.end, t)
     if event.tags:
-        item["group"] = event.tags[0]
+        item["group"] = html.escape(event.tags[0])
     # External images are never hot-linked, so only images hosted with the site become media.
     hosted = [i for i in event.images if i.src]
     if hosted:
@@ -293,7 +294,12 @@ def _tljs_event(tl: Timeline, event: Event) -> dict[str, Any]:
 
 
 def timelinejs(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
-    """Return the timeline in TimelineJS3 JSON (events as JSON text); text is escaped or our own sanitized HTML."""
+    """Return the timeline in TimelineJS3 JSON (events as JSON text).
+
+    TimelineJS puts headline, text, group, display dates, captions and credits into the page as
+    HTML, so each is escaped here (or is our own sanitized HTML); ``alt`` and ``url`` are set as
+    DOM properties, where escaping would show as ``&amp;``.
+    """
     config = tl.config
     t = Translator(config.language)
     pieces = pieces or Fragments()

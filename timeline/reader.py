@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from timeline.activecontent import asset_problems
 from timeline.config import SiteConfig
 from timeline.dates import EDate, parse_date, parse_span
 from timeline.errors import Diagnostic, error
@@ -437,8 +438,8 @@ def read_content(
     grouped: dict[str, list[Listed]] = {"events": [], "articles": [], "": []}
     assets = []
     found, escapes = walk_sources(config.content_dir, config.root)
-    for link in escapes:
-        reader.fail(reader.rel(link), 1, 1, "symbolic link leads outside the site folder")
+    for link, problem in escapes:
+        reader.fail(reader.rel(link), 1, 1, problem)
     prefix = reader.rel(config.content_dir)
     for path, parts, stat in found:
         name = "/".join(parts)
@@ -450,6 +451,9 @@ def read_content(
         if stat.st_size > ASSET_CAP:
             reader.fail(reader.rel(path), 1, 1, f"file is over the {ASSET_CAP // 2**20} MiB limit")
             continue
+        # Opened on its own, an SVG or HTML file is a page on the site's origin: no script may come with it.
+        for line, col, problem in asset_problems(path):
+            reader.fail(reader.rel(path), line, col, problem)
         assets.append(name)
     # Events and articles check that the images they name exist, so the asset list is part of the key.
     reader.context = hashlib.sha256("\n".join([config.timezone, *assets]).encode("utf-8")).hexdigest()[:16]

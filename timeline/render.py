@@ -357,7 +357,7 @@ def render_site(
                     streamed.add(path)
                 origins.append((path, path))
                 prints[path] = mark
-    copies = static_files(tl.config)
+    copies = static_files(tl.config, diags)
     origins += [(path, path) for path in copies]
     for rel in tl.assets:
         copies[rel] = tl.config.content_dir / rel

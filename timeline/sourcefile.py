@@ -80,16 +80,38 @@ Found = tuple[Path, tuple[str, ...], os.stat_result]
 """A file the walk found: its path, its path parts below the folder walked, and its stat."""
 
 
-def walk_sources(folder: Path, root: Path) -> tuple[list[Found], list[Path]]:
-    """Return the files under ``folder`` in sorted order, and the symbolic links that leave ``root``.
+def link_problem(link: Path, root: Path) -> str | None:
+    """Return why symbolic link ``link`` must not be followed, or None when it stays in ``root``.
+
+    One rule for content and themes alike: the file a link names must lie inside ``root`` (the
+    site folder, or the built-in themes' folder for their files), and not in a hidden or editor
+    file or folder there (``.env.local``, ``.git/``), which the walk itself would never publish.
+    """
+    try:
+        target = Path(os.path.realpath(link, strict=False))
+    except (OSError, ValueError):
+        return "symbolic link cannot be resolved"
+    real_root = Path(os.path.realpath(root))
+    if not target.is_relative_to(real_root):
+        return "symbolic link leads outside the site folder"
+    if any(is_ignored(part) for part in target.relative_to(real_root).parts):
+        return "symbolic link leads to a hidden file"
+    return None
+
+
+Escape = tuple[Path, str]
+"""A symbolic link that must not be followed, and why."""
+
+
+def walk_sources(folder: Path, root: Path) -> tuple[list[Found], list[Escape]]:
+    """Return the files under ``folder`` in sorted order, and the symbolic links refused by ``link_problem``.
 
     Each file comes with its path parts below ``folder`` and its stat (of the file a link names).
     Editor files, hidden files and whatever lies in an ignored folder are skipped; links are never
     followed into folders. Plain strings and ``os.scandir``: this runs on every rebuild.
     """
     found: list[tuple[tuple[str, ...], Path, os.stat_result]] = []
-    escapes: list[Path] = []
-    resolved_root = root.resolve()
+    escapes: list[Escape] = []
 
     def walk(directory: str, parts: tuple[str, ...]) -> None:
         try:
@@ -103,8 +125,9 @@ def walk_sources(folder: Path, root: Path) -> tuple[list[Found], list[Path]]:
             try:
                 if entry.is_symlink():
                     target = Path(entry.path)
-                    if not target.resolve().is_relative_to(resolved_root):
-                        escapes.append(target)
+                    problem = link_problem(target, root)
+                    if problem:
+                        escapes.append((target, problem))
                     elif target.is_file():
                         found.append((here, target, entry.stat()))
                 elif entry.is_dir(follow_symlinks=False):
@@ -114,7 +137,11 @@ def walk_sources(folder: Path, root: Path) -> tuple[list[Found], list[Path]]:
             except OSError:
                 continue  # removed while we looked: it is simply not there
 
-    if folder.is_dir():
+    # The folder itself, or one above it (a linked theme), may be a link too: its real path decides.
+    problem = link_problem(folder, root) if folder.exists() else None
+    if problem:
+        escapes.append((folder, problem))
+    elif folder.is_dir():
         walk(str(folder), ())
     found.sort(key=lambda item: item[0])
     return [(path, parts, stat) for parts, path, stat in found], sorted(escapes)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from timeline.config import SiteConfig
-from timeline.ignore import is_ignored
+from timeline.errors import Diagnostic, error
+from timeline.sourcefile import link_problem, walk_sources
 
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 
@@ -37,7 +39,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     Templates resolve through the chain (site theme, then built-in), and every built-in theme is
     also reachable by name (``{% extends "default/event.html" %}``) so an override can extend it.
     """
-    chain = [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(config)]
+    chain = [_ContainedLoader(d / "templates", _boundary(config, d)) for d in theme_dirs(config)]
     by_name = {
         d.name: jinja2.FileSystemLoader(str(d / "templates"))
         for d in sorted(builtin_themes().iterdir())
@@ -53,15 +55,43 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     )
 
 
-def static_files(config: SiteConfig) -> dict[str, Path]:
-    """Return theme static files, the nearest theme's copy of each name winning."""
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A template loader that refuses templates reached through a link leaving the theme's site."""
+
+    def __init__(self, folder: Path, boundary: Path) -> None:
+        super().__init__(str(folder))
+        self.boundary = boundary
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        """Return the template's source, unless a symbolic link takes it outside the boundary."""
+        source, filename, uptodate = super().get_source(environment, template)
+        problem = link_problem(Path(filename), self.boundary)
+        if problem:
+            raise jinja2.TemplateError(f"template {template}: {problem}")
+        return source, filename, uptodate
+
+
+def _boundary(config: SiteConfig, theme: Path) -> Path:
+    """Return the folder a theme's links must stay in: the site folder, or the built-in themes'."""
+    return config.root if theme.is_relative_to(config.root) else builtin_themes()
+
+
+def static_files(config: SiteConfig, diags: list[Diagnostic] | None = None) -> dict[str, Path]:
+    """Return theme static files, the nearest theme's copy of each name winning.
+
+    A symbolic link that leaves the site folder (or leads to a hidden file) is never copied; it
+    becomes an error in ``diags`` at the link, by the same rule as links in ``content/``.
+    """
     files: dict[str, Path] = {}
     for theme in reversed(theme_dirs(config)):
-        static = theme / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            rel = path.relative_to(static)
-            if path.is_file() and not any(is_ignored(p) for p in rel.parts):
-                files["assets/" + rel.as_posix()] = path
+        boundary = _boundary(config, theme)
+        found, escapes = walk_sources(theme / "static", boundary)
+        for link, problem in escapes:
+            if diags is not None:
+                shown = link.relative_to(config.root) if link.is_relative_to(config.root) else link
+                diags.append(error(shown.as_posix(), 1, 1, problem))
+        for path, parts, _ in found:
+            files["assets/" + "/".join(parts)] = path
     return files
 
 
@@ -70,7 +100,8 @@ def theme_digest(config: SiteConfig) -> str:
     digest = hashlib.sha256()
     for folder in theme_dirs(config):
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            # A link that may not be followed is never read, not even for a digest.
+            if path.is_file() and not (path.is_symlink() and link_problem(path, _boundary(config, folder))):
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

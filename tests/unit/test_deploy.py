@@ -219,7 +219,7 @@ def test_foreign_commit_is_refused_and_remote_unchanged(
 
     with pytest.raises(
         DeployError,
-        match="remote gh-pages has commits not made by this tool; use --force",
+        match="remote gh-pages has commits not published from this repository: check them",
     ):
         setup.run()
     assert remote_ref(setup.bare) == foreign
@@ -239,7 +239,7 @@ def test_branch_made_by_another_tool_is_refused(setup: Setup, tmp_path: Path) ->
     git(clone, "commit", "-q", "--allow-empty", "-m", "ghp-import")
     git(clone, "push", "-q", "origin", "gh-pages")
     foreign = remote_ref(setup.bare)
-    with pytest.raises(DeployError, match="not made by this tool"):
+    with pytest.raises(DeployError, match="never published to origin gh-pages"):
         setup.run(no_history=True)
     assert remote_ref(setup.bare) == foreign
 
@@ -252,9 +252,14 @@ def test_newer_remote_tip_is_fetched_before_committing(
     subprocess.run(["git", "clone", "-q", str(setup.bare), str(fresh)], check=True)
     write(setup.site / "more.html", "more\n")
     out = io.StringIO()
-    report = publish(setup.site, repo_dir=fresh, out=out)
+    # A second clone has no record of the first one's publishes: it is refused until --force.
+    with pytest.raises(DeployError, match="never published to origin gh-pages"):
+        publish(setup.site, repo_dir=fresh, out=out)
+    report = publish(setup.site, repo_dir=fresh, out=out, force=True)
     assert report.pushed
     assert git(setup.bare, "rev-parse", "gh-pages^") == first.commit
+    write(setup.site / "again.html", "again\n")
+    assert publish(setup.site, repo_dir=fresh, out=out).pushed
 
 
 def test_no_history_pushes_a_parentless_commit(setup: Setup) -> None:
