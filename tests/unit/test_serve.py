@@ -581,3 +581,18 @@ def test_serve_site_reports_unusable_address(tmp_path: Path) -> None:
         out=out,
     )
     assert code == 1 and out.getvalue().startswith("error: cannot listen on 256.0.0.1:0")
+
+LONG_PATHS = [
+    "/" + "a" * 256,
+    "/" + "a" * 256 + "/",
+    "/" + "%E2%80%B9" * 100,  # 100 characters, 300 bytes
+    "/" + "/".join(["b" * 200] * 30),  # each name fits, the whole is over PATH_MAX
+    "/events/" + "c" * 5000 + "/index.html",
+]
+
+
+@pytest.mark.parametrize("path", LONG_PATHS)
+def test_over_long_path_is_404(server: DevServer, path: str) -> None:
+    status, _, body = get(server, path)
+    assert status == 404 and b"Custom missing page" in body
+    assert "error:" not in out_text(server)
