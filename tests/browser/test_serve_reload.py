@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import http.client
 import io
 import os
 import shutil
@@ -13,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from timeline.errors import error
+from timeline.livereload import MAX_STREAMS
 from timeline.serve import DevServer, RebuildResult
 
 pytestmark = pytest.mark.browser
@@ -58,18 +60,23 @@ def source(tmp_path: Path) -> Path:
     return src
 
 
-@pytest.fixture
-def server(tmp_path: Path, source: Path) -> Iterator[DevServer]:
+def make_server(tmp_path: Path, source: Path, **options: float) -> DevServer:
     (tmp_path / "out").mkdir()
     root = tmp_path / "out" / "site"
-    dev = DevServer(
+    return DevServer(
         root=root,
         source_root=source,
         rebuild=SourceBuild(source, root),
         port=0,
         watch_paths=[source / "content", source / "theme"],
         out=io.StringIO(),
+        **options,
     )
+
+
+@pytest.fixture
+def server(tmp_path: Path, source: Path) -> Iterator[DevServer]:
+    dev = make_server(tmp_path, source)
     dev.start()
     yield dev
     dev.stop()
@@ -124,3 +131,21 @@ def test_css_change_swaps_stylesheet_without_reload(page: Page, server: DevServe
     expect(heading).to_have_css("color", "rgb(0, 0, 255)")
     assert page.evaluate("window.__marker") == 42
     assert page.locator('link[rel="stylesheet"]').count() == 1
+
+
+def test_closed_streams_do_not_lock_a_tab_out(page: Page, server: DevServer, source: Path) -> None:
+    streams = []
+    for _ in range(MAX_STREAMS):
+        conn = http.client.HTTPConnection("127.0.0.1", server.address[1], timeout=5)
+        conn.request("GET", f"/__timeline/events?v={server.state.version}", headers={"Host": "localhost"})
+        response = conn.getresponse()
+        assert response.status == 200
+        streams.append((conn, response))
+    for conn, response in streams:  # tabs that went away without a word
+        response.close()
+        conn.close()
+    # The tab's stream may be refused at first; it retries, and the heartbeats free the slots.
+    with page.expect_response(lambda r: "/__timeline/events" in r.url and r.status == 200):
+        page.goto(server.url)
+    save(source / EVENT, "title: Second\n")
+    expect(page.locator("h1")).to_have_text("Second")

@@ -387,6 +387,7 @@ class Stream:
                 return event
 
     def close(self) -> None:
+        self.response.close()  # the response holds the socket open too
         self.conn.close()
 
 
@@ -581,6 +582,35 @@ def test_serve_site_reports_unusable_address(tmp_path: Path) -> None:
         out=out,
     )
     assert code == 1 and out.getvalue().startswith("error: cannot listen on 256.0.0.1:0")
+
+def test_closed_stream_slots_are_freed_within_seconds(server: DevServer) -> None:
+    streams = [Stream(server, server.state.version) for _ in range(MAX_STREAMS)]
+    assert all(s.response.status == 200 for s in streams)
+    # An idle stream carries heartbeat comments, which is how the server finds a tab gone.
+    assert streams[0].response.readline() == b"retry: 1000\n"
+    assert streams[0].response.readline() == b"\n"
+    assert streams[0].response.readline() == b":\n"
+    late = Stream(server, server.state.version)
+    assert late.response.status == 503
+    late.close()
+    for s in streams:
+        s.close()
+    reopened: list[Stream] = []
+    try:
+        # Two heartbeats (1 s apart) find every closed socket; 5 s allows for a loaded machine.
+        deadline = time.monotonic() + 5
+        while len(reopened) < MAX_STREAMS and time.monotonic() < deadline:
+            stream = Stream(server, server.state.version)
+            if stream.response.status == 200:
+                reopened.append(stream)
+            else:
+                stream.close()
+                time.sleep(0.1)
+        assert len(reopened) == MAX_STREAMS
+    finally:
+        for s in reopened:
+            s.close()
+
 
 LONG_PATHS = [
     "/" + "a" * 256,
