@@ -6,7 +6,10 @@ import html
 import http.client
 import io
 import os
+import select
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,6 +134,43 @@ def test_css_change_swaps_stylesheet_without_reload(page: Page, server: DevServe
     expect(heading).to_have_css("color", "rgb(0, 0, 255)")
     assert page.evaluate("window.__marker") == 42
     assert page.locator('link[rel="stylesheet"]').count() == 1
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Return True if the server has closed ``sock`` (it sends an idle connection nothing else)."""
+    readable, _, _ = select.select([sock], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_idle_connections_do_not_keep_a_tab_from_its_reload(page: Page, tmp_path: Path, source: Path) -> None:
+    timeout = 5.0
+    dev = make_server(tmp_path, source, request_timeout=timeout)
+    dev.start()
+    idle: list[socket.socket] = []
+    try:
+        open_page(page, dev)
+        for n in range(200):
+            sock = socket.create_connection(("127.0.0.1", dev.address[1]), timeout=5)
+            if n % 2:
+                sock.sendall(b"GET / HT")  # half a request line, then nothing (slowloris)
+            idle.append(sock)
+        save(source / EVENT, "title: Second\n")
+        expect(page.locator("h1")).to_have_text("Second")
+        # The reload (page, stylesheet, script, stream) went through while all 200 were held.
+        assert not any(closed_by_server(sock) for sock in idle)
+        deadline = time.monotonic() + timeout + 2
+        while time.monotonic() < deadline and not all(closed_by_server(sock) for sock in idle):
+            time.sleep(0.1)
+        assert all(closed_by_server(sock) for sock in idle)
+    finally:
+        for sock in idle:
+            sock.close()
+        dev.stop()
 
 
 def test_closed_streams_do_not_lock_a_tab_out(page: Page, server: DevServer, source: Path) -> None:
