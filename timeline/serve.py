@@ -102,7 +102,7 @@ class DevServer:
         print(escape_control(text), file=self.out, flush=True)
 
     def start(self) -> None:
-        """Bind (trying the next ports if taken), run the first build, then serve and watch."""
+        """Bind (trying the next ports if taken), watch, run the first build, then serve."""
         self._httpd = _bind(self.host, self._port, self)
         self.address = (str(self._httpd.server_address[0]), int(self._httpd.server_address[1]))
         bound_port = self.address[1]
@@ -111,11 +111,15 @@ class DevServer:
         if not _is_loopback(self.host):
             note = "anyone who can reach this machine can read the preview"
             self.say(f"warning: listening on {self.host}: {note}")
+        if self._watcher is not None:
+            # Armed before the first build, held until it is done: a save during the build (or
+            # right after the first page is served) is queued and built next, never lost.
+            self._watcher.start(held=True)
         self.rebuild(frozenset())
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="timeline-http", daemon=True)
         self._thread.start()
         if self._watcher is not None:
-            self._watcher.start()
+            self._watcher.release()
         self.say(f"Serving on {self.url}")
 
     def stop(self) -> None:

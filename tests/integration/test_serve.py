@@ -6,6 +6,7 @@ import http.client
 import io
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -122,4 +123,27 @@ def test_template_edit_keeping_size_and_mtime_is_served_fresh(site: Path, tmp_pa
         assert wait_until(lambda: "House note B" in fetch(dev)[1])
     finally:
         dev.stop()
+
+
+def save_right_after_the_first_page(site: Path, tmp_path: Path, run: int) -> bool:
+    """Start serving, save an event the moment the first page is served; return True if it got built."""
+    dev = preview(site, tmp_path, f"preview{run}")
+    starter = threading.Thread(target=dev.start)
+    starter.start()
+    try:
+        assert wait_until(lambda: dev.address[1] != 0)
+        assert wait_until(lambda: fetch(dev)[0] == 200)
+        title = f"Talks moved {run:02}"
+        text = (site / EVENT).read_text(encoding="utf-8").splitlines()
+        (site / EVENT).write_text("\n".join([f"title: {title}", *text[1:]]) + "\n", encoding="utf-8")
+        return wait_until(lambda: title in fetch(dev)[1])
+    finally:
+        starter.join()
+        dev.stop()
+
+
+@pytest.mark.slow
+def test_a_save_right_after_the_first_page_is_built(site: Path, tmp_path: Path) -> None:
+    for run in range(20):
+        assert save_right_after_the_first_page(site, tmp_path, run), f"the save in run {run} was never built"
 
