@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import errno
 import io
 import ipaddress
 import os
 import selectors
 import shutil
+import signal
 import socket
 import sys
 import threading
 import time
 import warnings
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 from urllib.parse import quote, urlsplit
 
@@ -588,10 +591,8 @@ def serve_site(
     navigate: bool = False,
     out: TextIO | None = None,
 ) -> int:
-    """Build, serve and watch until Ctrl-C; return the exit code (``out`` defaults to stderr)."""
+    """Build, serve and watch until Ctrl-C or SIGTERM; return the exit code (``out`` defaults to stderr)."""
     out = out if out is not None else sys.stderr
-    # watchdog 7 warns when new nested folders make it add a watch twice; that is harmless noise.
-    warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, r"watchdog\.")
     server = DevServer(
         root=root,
         source_root=source_root,
@@ -606,21 +607,45 @@ def serve_site(
         navigate=navigate,
         out=out,
     )
-    try:
-        server.start()
-    except OSError as exc:
-        print(
-            escape_control(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}"),
-            file=out,
-        )
-        return 1
-    try:
-        if open_browser:
-            webbrowser.open(server.url)
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        print("Stopped.", file=out)
-    finally:
-        server.stop()
+    with warnings.catch_warnings(), _terminate_as_interrupt():
+        # watchdog 7 warns when new nested folders make it add a watch twice; that is harmless noise.
+        warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, r"watchdog\.")
+        try:
+            try:
+                server.start()
+            except OSError as exc:
+                print(
+                    escape_control(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}"),
+                    file=out,
+                )
+                return 1
+            if open_browser:
+                webbrowser.open(server.url)
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("Stopped.", file=out)
+        finally:
+            server.stop()
     return 0
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: stop serving, let the caller remove its temporary folder."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into ``KeyboardInterrupt`` in the main thread while the block runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a caller in another thread keeps its own
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)

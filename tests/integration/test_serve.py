@@ -6,6 +6,9 @@ import http.client
 import io
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import timeline
 from timeline.preview import make_rebuild
 from timeline.serve import DevServer
 
@@ -147,3 +151,29 @@ def test_a_save_right_after_the_first_page_is_built(site: Path, tmp_path: Path) 
     for run in range(20):
         assert save_right_after_the_first_page(site, tmp_path, run), f"the save in run {run} was never built"
 
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_cleanly_and_removes_its_folder(site: Path, tmp_path: Path, stop: signal.Signals) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(Path(timeline.__file__).parent.parent)}
+    command = [sys.executable, "-m", "timeline", "serve", str(site), "--port", "0"]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as proc:
+        try:
+            assert proc.stderr is not None
+            line = ""
+            while not line.startswith("Serving on "):
+                line = proc.stderr.readline()
+                assert line, "serve ended before it served"
+            port = int(line.split(":")[-1].split("/")[0])
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", PAGE)
+            assert conn.getresponse().status == 200
+            conn.close()
+            assert [p.name[:15] for p in temp.iterdir()] == ["timeline-serve-"]
+            proc.send_signal(stop)
+            assert proc.wait(timeout=20) == 0
+            assert proc.stderr.read() == "Stopped.\n"
+            assert list(temp.iterdir()) == []
+        finally:
+            proc.kill()
