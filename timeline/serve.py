@@ -341,6 +341,7 @@ class _HTTPServer(HTTPServer):
             conn = _Connection(sock, address, time.monotonic() + self.timeout_s)
             self._waiting[sock.fileno()] = conn
             selector.register(sock, selectors.EVENT_READ, conn)
+            self._receive(selector, conn)  # the request often came with the connection: no wait for select
 
     def _receive(self, selector: selectors.BaseSelector, conn: _Connection) -> None:
         try:
