@@ -6,6 +6,7 @@ import http.client
 import io
 import json
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -709,3 +710,36 @@ def test_over_long_path_is_404(server: DevServer, path: str) -> None:
     status, _, body = get(server, path)
     assert status == 404 and b"Custom missing page" in body
     assert "error:" not in out_text(server)
+
+
+def test_beyond_the_waiting_limit_the_oldest_idle_connection_goes_first(build: FakeBuild, source: Path) -> None:
+    from timeline.serve import MAX_WAITING
+
+    dev = make_server(build, source, request_timeout=30.0)
+    dev.start()
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(MAX_WAITING + 20):
+            idle.append(socket.create_connection(("127.0.0.1", dev.address[1]), timeout=5))
+        assert get(dev, "/")[0] == 200  # itself one more, which pushes out one more of the oldest
+        assert all(closed_by_server(sock, 3.0) for sock in idle[:20])
+        with selectors.DefaultSelector() as selector:  # the server sends an idle socket nothing but EOF
+            for sock in idle[22:]:
+                selector.register(sock, selectors.EVENT_READ)
+            assert selector.select(0.2) == []
+    finally:
+        for sock in idle:
+            sock.close()
+        dev.stop()
+
+
+def test_over_long_request_head_is_refused_with_431(server: DevServer) -> None:
+    with socket.create_connection(("127.0.0.1", server.address[1]), timeout=5) as raw:
+        raw.sendall(b"GET / HTTP/1.0\r\nHost: localhost\r\n")
+        try:
+            for _ in range(20):
+                raw.sendall(b"X-Filler: " + b"y" * 8000 + b"\r\n")  # 160 KB of headers, never ended
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused while still sending
+        assert raw.recv(100).startswith(b"HTTP/1.0 431")
+    assert get(server, "/")[0] == 200
