@@ -274,21 +274,29 @@ class _HTTPServer(HTTPServer):
                 selector.register(self.socket, selectors.EVENT_READ)
                 selector.register(self._wake_r, selectors.EVENT_READ)
                 while not self._stopping:
-                    for key, _ in selector.select(self._next_timeout(poll_interval)):
-                        if key.fileobj is self.socket:
-                            self._accept(selector)
-                        elif key.fileobj is self._wake_r:
-                            self._drain_wake()
-                        else:
-                            self._receive(selector, key.data)
-                    self._expire(selector)
-                    self._dispatch()
+                    try:
+                        self._turn(selector, poll_interval)
+                    except Exception as exc:  # broad on purpose: the loop is the whole server
+                        self.dev.say(f"error: serving connections failed: {exc!r}")
+                        time.sleep(0.05)
         finally:
             for conn in [*self._waiting.values(), *self._ready]:
                 _close(conn.sock)
             self._waiting.clear()
             self._ready.clear()
             self._done.set()
+
+    def _turn(self, selector: selectors.BaseSelector, poll_interval: float) -> None:
+        """Accept, read whatever arrived, drop what is overdue and start what may start."""
+        for key, _ in selector.select(self._next_timeout(poll_interval)):
+            if key.fileobj is self.socket:
+                self._accept(selector)
+            elif key.fileobj is self._wake_r:
+                self._drain_wake()
+            else:
+                self._receive(selector, key.data)
+        self._expire(selector)
+        self._dispatch()
 
     def shutdown(self) -> None:
         """Stop the loop and wait until it has closed every waiting connection."""
