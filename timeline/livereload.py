@@ -13,7 +13,9 @@ from urllib.parse import parse_qs
 from timeline.errors import Diagnostic, error
 
 PREFIX = "/__timeline/"
-KEEPALIVE = 15.0
+HEARTBEAT = 1.0
+"""Seconds between comment lines on an idle stream: the second write after a tab has gone fails,
+so its slot is free within two heartbeats (a closed socket gives no other sign to a writer)."""
 MAX_STREAMS = 32  # each open tab holds one thread; hidden tabs disconnect (P8)
 
 
@@ -100,11 +102,11 @@ class ReloadState:
         wfile.write(b"retry: 1000\n\n")
         wfile.flush()
         while True:
-            closed, change = self.wait(seen, KEEPALIVE)
+            closed, change = self.wait(seen, HEARTBEAT)
             if closed:
                 return
             if change is None:
-                wfile.write(b": keepalive\n\n")
+                wfile.write(b":\n\n")
             else:
                 wfile.write(change.event())
                 seen = change.version

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import errno
+import io
 import ipaddress
 import os
+import selectors
 import shutil
+import signal
 import socket
 import sys
 import threading
 import time
 import warnings
 import webbrowser
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 from urllib.parse import quote, urlsplit
 
@@ -25,6 +31,14 @@ from timeline.sitefolder import SiteFolder, content_type
 from timeline.watch import Watcher
 
 PORT_TRIES = 20
+REQUEST_TIMEOUT = 10.0
+"""Seconds a connection has to send its whole request head, and that one write to it may stall."""
+MAX_HANDLERS = 64
+"""Requests handled at once, one thread each; up to ``MAX_STREAMS`` of them are live-reload streams."""
+MAX_WAITING = 256
+"""Connections still sending their request head (they hold no thread); beyond this the oldest is closed."""
+MAX_HEAD = 128 * 1024
+"""Bytes of request line and headers; the handler's own limits (64 KiB a line, 100 headers) come first."""
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -61,6 +75,7 @@ class DevServer:
         navigate: bool = False,
         watch: bool = True,
         out: TextIO | None = None,
+        request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         self.root = Path(root)
         self.source_root = Path(source_root)
@@ -73,6 +88,7 @@ class DevServer:
         self.state = ReloadState()
         self._rebuild_fn = rebuild
         self._port = port
+        self.request_timeout = request_timeout
         self._allowed = _LOOPBACK_NAMES | {_host_only(host)}
         self._watcher = (
             Watcher(watch_paths, self.rebuild, ignore_paths=ignore_paths, poll=poll, out=self.out) if watch else None
@@ -89,7 +105,7 @@ class DevServer:
         print(escape_control(text), file=self.out, flush=True)
 
     def start(self) -> None:
-        """Bind (trying the next ports if taken), run the first build, then serve and watch."""
+        """Bind (trying the next ports if taken), watch, run the first build, then serve."""
         self._httpd = _bind(self.host, self._port, self)
         self.address = (str(self._httpd.server_address[0]), int(self._httpd.server_address[1]))
         bound_port = self.address[1]
@@ -98,16 +114,15 @@ class DevServer:
         if not _is_loopback(self.host):
             note = "anyone who can reach this machine can read the preview"
             self.say(f"warning: listening on {self.host}: {note}")
+        if self._watcher is not None:
+            # Armed before the first build, held until it is done: a save during the build (or
+            # right after the first page is served) is queued and built next, never lost.
+            self._watcher.start(held=True)
         self.rebuild(frozenset())
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="timeline-http",
-            daemon=True,
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="timeline-http", daemon=True)
         self._thread.start()
         if self._watcher is not None:
-            self._watcher.start()
+            self._watcher.release()
         self.say(f"Serving on {self.url}")
 
     def stop(self) -> None:
@@ -117,6 +132,9 @@ class DevServer:
         self.state.close()
         if self._httpd is not None:
             self._httpd.shutdown()
+            if self._thread is not None:
+                # A loop that had not begun when shutdown looked must end before its socket closes.
+                self._thread.join(timeout=5)
             self._httpd.server_close()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -189,13 +207,47 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
+@dataclass(slots=True)
+class _Connection:
+    """An accepted connection: its socket, peer, the request head received so far and its deadline."""
+
+    sock: socket.socket
+    address: tuple[str, int]
+    deadline: float
+    head: bytearray = field(default_factory=bytearray)
+
+
+class _HTTPServer(HTTPServer):
+    """An HTTP server that gives a thread only to a connection whose request head has arrived.
+
+    One loop accepts connections and collects their request heads without blocking, so idle or
+    trickling clients (slowloris) cost a socket, not a thread, and are closed at their deadline.
+    Complete requests go to at most ``MAX_HANDLERS`` threads; the rest wait their turn, and are
+    answered 503 if none comes before the timeout.
+    """
+
+    # Connections queue in the kernel until the loop accepts them; a burst beyond this would
+    # wait for the client's SYN retry (a second or more), so room for one is cheap.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], dev: DevServer) -> None:
         self.dev = dev
-        super().__init__(address, _Handler)
+        self.timeout_s = dev.request_timeout
+        self._slots = threading.BoundedSemaphore(MAX_HANDLERS)
+        self._waiting: dict[int, _Connection] = {}
+        self._ready: collections.deque[_Connection] = collections.deque()
+        self._stopping = False
+        self._done = threading.Event()
+        self._done.set()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        try:
+            super().__init__(address, _Handler)
+        except BaseException:
+            self._wake_r.close()
+            self._wake_w.close()
+            raise
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind calls getfqdn(), a DNS lookup that can stall start-up.
@@ -210,6 +262,177 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         self.dev.say(f"error: request from {client_address} failed: {sys.exc_info()[1]!r}")
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Accept, collect request heads and hand complete requests to threads until ``shutdown``."""
+        self._done.clear()
+        try:
+            if self._stopping:
+                return
+            self.socket.setblocking(False)
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.socket, selectors.EVENT_READ)
+                selector.register(self._wake_r, selectors.EVENT_READ)
+                while not self._stopping:
+                    try:
+                        self._turn(selector, poll_interval)
+                    except Exception as exc:  # broad on purpose: the loop is the whole server
+                        self.dev.say(f"error: serving connections failed: {exc!r}")
+                        time.sleep(0.05)
+        finally:
+            for conn in [*self._waiting.values(), *self._ready]:
+                _close(conn.sock)
+            self._waiting.clear()
+            self._ready.clear()
+            self._done.set()
+
+    def _turn(self, selector: selectors.BaseSelector, poll_interval: float) -> None:
+        """Accept, read whatever arrived, drop what is overdue and start what may start."""
+        for key, _ in selector.select(self._next_timeout(poll_interval)):
+            if key.fileobj is self.socket:
+                self._accept(selector)
+            elif key.fileobj is self._wake_r:
+                self._drain_wake()
+            else:
+                self._receive(selector, key.data)
+        self._expire(selector)
+        self._dispatch()
+
+    def shutdown(self) -> None:
+        """Stop the loop and wait until it has closed every waiting connection."""
+        self._stopping = True
+        self._wake()
+        self._done.wait()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def _next_timeout(self, poll_interval: float) -> float:
+        first = (next(iter(self._waiting.values()), None), self._ready[0] if self._ready else None)
+        deadlines = [c.deadline for c in first if c is not None]
+        if not deadlines:
+            return poll_interval
+        return max(0.0, min(poll_interval, min(deadlines) - time.monotonic()))
+
+    def _wake(self) -> None:
+        try:
+            self._wake_w.send(b"\0")
+        except OSError:
+            pass  # the pipe is full (a wake-up is pending anyway) or closed (the server is gone)
+
+    def _drain_wake(self) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except OSError:
+            pass
+
+    def _accept(self, selector: selectors.BaseSelector) -> None:
+        for _ in range(64):  # a burst at a time, then the waiting connections get their turn
+            try:
+                sock, address = self.socket.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                return
+            except OSError as exc:
+                if exc.errno in (errno.EMFILE, errno.ENFILE) and self._waiting:
+                    # Out of file descriptors: the longest-waiting connection gives its one back.
+                    self._forget(selector, next(iter(self._waiting.values())))
+                    continue
+                self.dev.say(f"error: cannot accept a connection: {exc.strerror or exc}")
+                time.sleep(0.05)  # the listener stays readable: do not spin while this lasts
+                return
+            sock.setblocking(False)
+            if len(self._waiting) >= MAX_WAITING:
+                self._forget(selector, next(iter(self._waiting.values())))
+            conn = _Connection(sock, address, time.monotonic() + self.timeout_s)
+            self._waiting[sock.fileno()] = conn
+            selector.register(sock, selectors.EVENT_READ, conn)
+            self._receive(selector, conn)  # the request often came with the connection: no wait for select
+
+    def _receive(self, selector: selectors.BaseSelector, conn: _Connection) -> None:
+        try:
+            data = conn.sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._forget(selector, conn)
+            return
+        # Search only the new bytes (and three before them): a trickled head must stay linear.
+        start = max(0, len(conn.head) - 3)
+        conn.head += data
+        complete = conn.head.find(b"\r\n\r\n", start) >= 0 or conn.head.find(b"\n\n", start) >= 0
+        if not complete and len(conn.head) <= MAX_HEAD:
+            return
+        selector.unregister(conn.sock)
+        del self._waiting[conn.sock.fileno()]
+        if not complete:
+            _refuse(conn.sock, 431, "Request Header Fields Too Large")
+            return
+        conn.deadline = time.monotonic() + self.timeout_s
+        self._ready.append(conn)
+
+    def _forget(self, selector: selectors.BaseSelector, conn: _Connection) -> None:
+        selector.unregister(conn.sock)
+        del self._waiting[conn.sock.fileno()]
+        _close(conn.sock)
+
+    def _expire(self, selector: selectors.BaseSelector) -> None:
+        now = time.monotonic()
+        # Deadlines are in arrival order, so the expired ones are at the front.
+        while self._waiting:
+            conn = next(iter(self._waiting.values()))
+            if conn.deadline > now:
+                break
+            self._forget(selector, conn)
+        while self._ready and self._ready[0].deadline <= now:
+            _refuse(self._ready.popleft().sock, 503, "Service Unavailable")
+
+    def _dispatch(self) -> None:
+        while self._ready and self._slots.acquire(blocking=False):
+            conn = self._ready.popleft()
+            threading.Thread(target=self._handle, args=(conn,), name="timeline-http-request", daemon=True).start()
+
+    def _handle(self, conn: _Connection) -> None:
+        try:
+            conn.sock.settimeout(self.timeout_s)
+            self.finish_request(_Request(conn.sock, bytes(conn.head)), conn.address)  # type: ignore[arg-type]
+        except Exception:  # broad on purpose: one bad request must never stop the server
+            self.handle_error(conn.sock, conn.address)
+        finally:
+            self.shutdown_request(conn.sock)
+            self._slots.release()
+            self._wake()
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """A connection whose request head was read by the server loop."""
+
+    sock: socket.socket
+    head: bytes
+
+
+def _close(sock: socket.socket) -> None:
+    try:
+        sock.close()
+    except OSError:
+        pass
+
+
+def _refuse(sock: socket.socket, status: int, reason: str) -> None:
+    """Answer ``status`` without waiting for the client (best effort), then close."""
+    body = f"{reason}\n".encode()
+    head = f"HTTP/1.0 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
+    try:
+        sock.setblocking(False)
+        sock.send(head.encode() + b"Retry-After: 1\r\nConnection: close\r\n\r\n" + body)
+    except OSError:
+        pass
+    _close(sock)
 
 
 class _HTTPServer6(_HTTPServer):
@@ -236,6 +459,17 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "timeline-serve"
     sys_version = ""
 
+    def setup(self) -> None:
+        """Read the request from the head the server loop already received."""
+        request = self.request
+        if isinstance(request, _Request):
+            self.request = request.sock
+            super().setup()
+            self.rfile.close()  # the socket's reader: an open one would keep the socket from closing
+            self.rfile = io.BytesIO(request.head)
+        else:
+            super().setup()
+
     def do_GET(self) -> None:
         """Answer a GET."""
         self._guarded(head=False)
@@ -254,8 +488,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _guarded(self, *, head: bool) -> None:
         try:
             self._dispatch(head)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+            pass  # the client went away, or stopped reading for longer than the timeout
         except (FileNotFoundError, NotADirectoryError):
             # A rebuild swapped the folder between resolving the path and reading the file.
             self._page(self.server.dev.folder.not_found_page(), 404, head)
@@ -366,10 +600,8 @@ def serve_site(
     navigate: bool = False,
     out: TextIO | None = None,
 ) -> int:
-    """Build, serve and watch until Ctrl-C; return the exit code (``out`` defaults to stderr)."""
+    """Build, serve and watch until Ctrl-C or SIGTERM; return the exit code (``out`` defaults to stderr)."""
     out = out if out is not None else sys.stderr
-    # watchdog 7 warns when new nested folders make it add a watch twice; that is harmless noise.
-    warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, r"watchdog\.")
     server = DevServer(
         root=root,
         source_root=source_root,
@@ -384,21 +616,45 @@ def serve_site(
         navigate=navigate,
         out=out,
     )
-    try:
-        server.start()
-    except OSError as exc:
-        print(
-            escape_control(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}"),
-            file=out,
-        )
-        return 1
-    try:
-        if open_browser:
-            webbrowser.open(server.url)
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        print("Stopped.", file=out)
-    finally:
-        server.stop()
+    with warnings.catch_warnings(), _terminate_as_interrupt():
+        # watchdog 7 warns when new nested folders make it add a watch twice; that is harmless noise.
+        warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, r"watchdog\.")
+        try:
+            try:
+                server.start()
+            except OSError as exc:
+                print(
+                    escape_control(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}"),
+                    file=out,
+                )
+                return 1
+            if open_browser:
+                webbrowser.open(server.url)
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("Stopped.", file=out)
+        finally:
+            server.stop()
     return 0
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: stop serving, let the caller remove its temporary folder."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into ``KeyboardInterrupt`` in the main thread while the block runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a caller in another thread keeps its own
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)

@@ -8,6 +8,7 @@ a fresh build: every reuse is keyed by the full input of the step it skips (see 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +33,38 @@ class EnvironmentCache:
 
     def __init__(self) -> None:
         self._envs: dict[tuple[Path, ...], jinja2.Environment] = {}
+        self._digests: dict[tuple[Path, ...], dict[Path, str]] = {}
 
     def get(self, config: SiteConfig) -> jinja2.Environment:
         """Return the environment for this config's theme chain, making it once."""
         # A template added to an override theme must win at once, so the key lists the files.
         dirs = theme_dirs(config)
-        key = (*dirs, *sorted(p for d in dirs for p in (d / "templates").rglob("*")))
+        files = sorted(p for d in dirs for p in (d / "templates").rglob("*"))
+        key = (*dirs, *files)
         if key not in self._envs:
             self._envs[key] = make_environment(config)
-        return self._envs[key]
+        env = self._envs[key]
+        _forget_edited(env, files, self._digests.setdefault(key, {}))
+        return env
+
+
+def _forget_edited(env: jinja2.Environment, files: list[Path], digests: dict[Path, str]) -> None:
+    """Drop the compiled templates whose files' bytes differ from ``digests`` (updated in place)."""
+    # Jinja reloads a template when its mtime changes; an edit that keeps the mtime (a restore,
+    # a save in the same clock tick) would go unseen, so compiled templates are checked by bytes.
+    edited: set[str] = set()
+    for path in files:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue  # a folder, or gone since the listing: Jinja reports a missing template itself
+        if digests.get(path, digest) != digest:
+            edited.add(os.path.realpath(path))
+        digests[path] = digest
+    if edited and env.cache is not None:
+        for cache_key, template in env.cache.items():
+            if template.filename is not None and os.path.realpath(template.filename) in edited:
+                del env.cache[cache_key]
 
 
 class BuildSession:

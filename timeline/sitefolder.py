@@ -60,6 +60,14 @@ class SiteFolder:
         root = self._current_root()
         if root is None:
             return None
+        try:
+            return self._find(root, parts, decoded, trailing)
+        except OSError:
+            # A name over 255 bytes (ENAMETOOLONG), a path too deep, a folder we may not read:
+            # whatever the file system says, there is no page to serve here.
+            return None
+
+    def _find(self, root: Path, parts: list[str], decoded: str, trailing: bool) -> Path | str | None:
         candidate = root.joinpath(*parts).resolve()
         if not candidate.is_relative_to(root):
             return None
@@ -75,9 +83,12 @@ class SiteFolder:
         """Return the site's 404.html, or a plain page when the site has none."""
         root = self._current_root()
         if root is not None:
-            page = (root / "404.html").resolve()
-            if page.is_relative_to(root) and page.is_file():
-                return page.read_bytes()
+            try:
+                page = (root / "404.html").resolve()
+                if page.is_relative_to(root) and page.is_file():
+                    return page.read_bytes()
+            except OSError:
+                pass  # swapped out or unreadable this instant: the plain page will do
         return _NOT_FOUND
 
     def _current_root(self) -> Path | None:

@@ -13,8 +13,11 @@ from pathlib import Path
 from timeline.errors import Diagnostic, error
 from timeline.ignore import is_ignored
 
-StatMemo = dict[str, tuple[int, int, str]]
-"""File -> (size, modification time in ns, sha256 of its bytes) when it was last read."""
+StatMemo = dict[str, tuple[int, int, int, int, int, str]]
+"""File -> (size, modification time, change time, inode, time it was read (ns), sha256 of its bytes)."""
+
+RACY_NS = 2_000_000_000
+"""A file changed this close to being read may change again within the same clock tick, unseen by stat."""
 
 
 def digest_source(
@@ -22,20 +25,21 @@ def digest_source(
 ) -> tuple[str, bytes | None] | None:
     """Return the sha256 of a file's bytes and the bytes when they had to be read.
 
-    With ``stats``, a file whose size and modification time are as they were when it was last
-    hashed, and that was not written within the last two seconds (a write in the same clock tick
-    could keep both), is taken to be unchanged and not read at all. None when the file is too
-    large or unreadable: ``read_source`` then reports why. ``stat`` is the file's, if the caller has it.
+    With ``stats``, a file whose size, modification and change times and inode are as they were
+    when it was last hashed is taken to be unchanged and not read at all, unless it had changed
+    within two seconds before that read (git's "racy" rule: a later write in the same clock tick
+    could keep every one of them); such a file is read and its digest compared. None when the
+    file is too large or unreadable: ``read_source`` then reports why. ``stat`` is the file's, if
+    the caller has it.
     """
+    # Taken before the read, so that it errs towards "racy": the read came no earlier than this.
+    now = time.time_ns()
     try:
         stat = stat or os.stat(path)
+        key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         seen = stats.get(rel) if stats is not None else None
-        if (
-            seen is not None
-            and seen[:2] == (stat.st_size, stat.st_mtime_ns)
-            and time.time_ns() - stat.st_mtime_ns > 2e9
-        ):
-            return seen[2], None
+        if seen is not None and seen[:4] == key and max(key[1], key[2]) < seen[4] - RACY_NS:
+            return seen[5], None
         if stat.st_size > cap:
             return None
         data = path.read_bytes()
@@ -43,7 +47,7 @@ def digest_source(
         return None
     digest = hashlib.sha256(data).hexdigest()
     if stats is not None:
-        stats[rel] = (stat.st_size, stat.st_mtime_ns, digest)
+        stats[rel] = (*key, now, digest)
     return digest, data
 
 

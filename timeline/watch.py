@@ -137,13 +137,19 @@ class Watcher:
         self._first_event = 0.0
         self._last_event = 0.0
         self._busy = False
+        self._held = False
         self._stopping = False
         self._observer: BaseObserver | None = None
         self._thread: threading.Thread | None = None
         self.mode = "polling" if poll is not None else "events"
 
-    def start(self) -> None:
-        """Start observing and the worker thread that runs ``on_change``."""
+    def start(self, *, held: bool = False) -> None:
+        """Start observing and the worker thread that runs ``on_change``.
+
+        When ``held``, changes are queued but ``on_change`` waits for ``release`` (while the caller
+        builds the first time, so that a file saved during that build is built after it).
+        """
+        self._held = held
         if self._poll is not None:
             interval = self._poll
             self._observer = self._start_observer(lambda: PollingObserver(timeout=interval))
@@ -187,6 +193,12 @@ class Watcher:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
+    def release(self) -> None:
+        """Let a held watcher run ``on_change`` for what it queued and for every later change."""
+        with self._cond:
+            self._held = False
+            self._cond.notify_all()
+
     def notify(self, paths: Iterable[Path]) -> None:
         """Queue changed ``paths``; the worker runs after a quiet period."""
         batch = set(paths)
@@ -214,7 +226,7 @@ class Watcher:
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: bool(self._pending) or self._stopping)
+                self._cond.wait_for(lambda: (bool(self._pending) and not self._held) or self._stopping)
                 while not self._stopping:
                     now = time.monotonic()
                     quiet_at = self._last_event + self._delay

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import html
+import http.client
 import io
 import os
+import select
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from timeline.errors import error
+from timeline.livereload import MAX_STREAMS
 from timeline.serve import DevServer, RebuildResult
 
 pytestmark = pytest.mark.browser
@@ -58,18 +63,23 @@ def source(tmp_path: Path) -> Path:
     return src
 
 
-@pytest.fixture
-def server(tmp_path: Path, source: Path) -> Iterator[DevServer]:
+def make_server(tmp_path: Path, source: Path, **options: float) -> DevServer:
     (tmp_path / "out").mkdir()
     root = tmp_path / "out" / "site"
-    dev = DevServer(
+    return DevServer(
         root=root,
         source_root=source,
         rebuild=SourceBuild(source, root),
         port=0,
         watch_paths=[source / "content", source / "theme"],
         out=io.StringIO(),
+        **options,
     )
+
+
+@pytest.fixture
+def server(tmp_path: Path, source: Path) -> Iterator[DevServer]:
+    dev = make_server(tmp_path, source)
     dev.start()
     yield dev
     dev.stop()
@@ -124,3 +134,58 @@ def test_css_change_swaps_stylesheet_without_reload(page: Page, server: DevServe
     expect(heading).to_have_css("color", "rgb(0, 0, 255)")
     assert page.evaluate("window.__marker") == 42
     assert page.locator('link[rel="stylesheet"]').count() == 1
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Return True if the server has closed ``sock`` (it sends an idle connection nothing else)."""
+    readable, _, _ = select.select([sock], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_idle_connections_do_not_keep_a_tab_from_its_reload(page: Page, tmp_path: Path, source: Path) -> None:
+    timeout = 5.0
+    dev = make_server(tmp_path, source, request_timeout=timeout)
+    dev.start()
+    idle: list[socket.socket] = []
+    try:
+        open_page(page, dev)
+        for n in range(200):
+            sock = socket.create_connection(("127.0.0.1", dev.address[1]), timeout=5)
+            if n % 2:
+                sock.sendall(b"GET / HT")  # half a request line, then nothing (slowloris)
+            idle.append(sock)
+        save(source / EVENT, "title: Second\n")
+        expect(page.locator("h1")).to_have_text("Second")
+        # The reload (page, stylesheet, script, stream) went through while all 200 were held.
+        assert not any(closed_by_server(sock) for sock in idle)
+        deadline = time.monotonic() + timeout + 2
+        while time.monotonic() < deadline and not all(closed_by_server(sock) for sock in idle):
+            time.sleep(0.1)
+        assert all(closed_by_server(sock) for sock in idle)
+    finally:
+        for sock in idle:
+            sock.close()
+        dev.stop()
+
+
+def test_closed_streams_do_not_lock_a_tab_out(page: Page, server: DevServer, source: Path) -> None:
+    streams = []
+    for _ in range(MAX_STREAMS):
+        conn = http.client.HTTPConnection("127.0.0.1", server.address[1], timeout=5)
+        conn.request("GET", f"/__timeline/events?v={server.state.version}", headers={"Host": "localhost"})
+        response = conn.getresponse()
+        assert response.status == 200
+        streams.append((conn, response))
+    for conn, response in streams:  # tabs that went away without a word
+        response.close()
+        conn.close()
+    # The tab's stream may be refused at first; it retries, and the heartbeats free the slots.
+    with page.expect_response(lambda r: "/__timeline/events" in r.url and r.status == 200):
+        page.goto(server.url)
+    save(source / EVENT, "title: Second\n")
+    expect(page.locator("h1")).to_have_text("Second")

@@ -6,6 +6,7 @@ import http.client
 import io
 import json
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -387,6 +388,7 @@ class Stream:
                 return event
 
     def close(self) -> None:
+        self.response.close()  # the response holds the socket open too
         self.conn.close()
 
 
@@ -581,3 +583,163 @@ def test_serve_site_reports_unusable_address(tmp_path: Path) -> None:
         out=out,
     )
     assert code == 1 and out.getvalue().startswith("error: cannot listen on 256.0.0.1:0")
+
+
+def closed_by_server(sock: socket.socket, timeout: float) -> bool:
+    """Return True if the server closes ``sock`` (EOF or reset) within ``timeout`` seconds."""
+    sock.settimeout(timeout)
+    try:
+        while sock.recv(4096):
+            pass  # a refusal may come with a short answer first
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        pass
+    return True
+
+
+def request_threads() -> int:
+    return sum(t.name == "timeline-http-request" for t in threading.enumerate())
+
+
+def test_idle_connections_hold_no_thread_and_are_closed_at_the_deadline(build: FakeBuild, source: Path) -> None:
+    dev = make_server(build, source, request_timeout=1.0)
+    dev.start()
+    threads_before = threading.active_count()
+    idle: list[socket.socket] = []
+    try:
+        opened = time.monotonic()
+        for n in range(200):
+            sock = socket.create_connection(("127.0.0.1", dev.address[1]), timeout=5)
+            if n % 2:
+                sock.sendall(b"GET /index.html HT")  # half a request line, then nothing (slowloris)
+            idle.append(sock)
+        # Slowloris by trickle: a byte every 0.2 s keeps the socket busy but never ends the head.
+        trickle = socket.create_connection(("127.0.0.1", dev.address[1]), timeout=5)
+        idle.append(trickle)
+        for byte in b"GET / HTTP/1.0\r\nX: y":
+            if closed_by_server(trickle, 0.2) or trickle.send(bytes([byte])) == 0:
+                break
+        # While all of them are held, a real request is answered at once, and no thread waits on them.
+        assert get(dev, "/")[0] == 200
+        assert threading.active_count() <= threads_before + 1
+        assert all(closed_by_server(sock, 3.0) for sock in idle)
+        # Every one went at its deadline (1 s): well before the 3 s each check could wait.
+        assert time.monotonic() - opened < 1.0 + 3.0
+        assert get(dev, "/")[0] == 200
+    finally:
+        for sock in idle:
+            sock.close()
+        dev.stop()
+
+
+def test_request_threads_are_bounded_and_the_excess_waits_or_is_refused(build: FakeBuild, source: Path) -> None:
+    from timeline.serve import MAX_HANDLERS
+
+    build.pages["big.bin"] = "x" * (16 << 20)  # more than loopback buffers hold: a non-reader stalls
+    dev = make_server(build, source, request_timeout=1.0)
+    dev.start()
+    clients: list[socket.socket] = []
+    try:
+        for _ in range(MAX_HANDLERS + 40):
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect(("127.0.0.1", dev.address[1]))
+            sock.sendall(b"GET /big.bin HTTP/1.0\r\nHost: localhost\r\n\r\n")  # and never read
+            clients.append(sock)
+        assert wait_until(lambda: request_threads() == MAX_HANDLERS)
+        peak = 0
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            peak = max(peak, request_threads())
+            time.sleep(0.01)
+        # A thread that gave its slot back may be listed for an instant beside its successor.
+        assert peak <= MAX_HANDLERS + 1
+        # Each stalled write ends at the timeout; the waiting requests are then served, or
+        # answered 503 if no thread came before their own timeout.
+        assert wait_until(lambda: request_threads() == 0, timeout=10)
+        answers = [sock.recv(64) for sock in clients]
+        assert all(a.startswith((b"HTTP/1.0 200", b"HTTP/1.0 503")) for a in answers)
+        assert get(dev, "/")[0] == 200
+    finally:
+        for sock in clients:
+            sock.close()
+        dev.stop()
+
+
+def test_closed_stream_slots_are_freed_within_seconds(server: DevServer) -> None:
+    streams = [Stream(server, server.state.version) for _ in range(MAX_STREAMS)]
+    assert all(s.response.status == 200 for s in streams)
+    # An idle stream carries heartbeat comments, which is how the server finds a tab gone.
+    assert streams[0].response.readline() == b"retry: 1000\n"
+    assert streams[0].response.readline() == b"\n"
+    assert streams[0].response.readline() == b":\n"
+    late = Stream(server, server.state.version)
+    assert late.response.status == 503
+    late.close()
+    for s in streams:
+        s.close()
+    reopened: list[Stream] = []
+    try:
+        # Two heartbeats (1 s apart) find every closed socket; 5 s allows for a loaded machine.
+        deadline = time.monotonic() + 5
+        while len(reopened) < MAX_STREAMS and time.monotonic() < deadline:
+            stream = Stream(server, server.state.version)
+            if stream.response.status == 200:
+                reopened.append(stream)
+            else:
+                stream.close()
+                time.sleep(0.1)
+        assert len(reopened) == MAX_STREAMS
+    finally:
+        for s in reopened:
+            s.close()
+
+
+LONG_PATHS = [
+    "/" + "a" * 256,
+    "/" + "a" * 256 + "/",
+    "/" + "%E2%80%B9" * 100,  # 100 characters, 300 bytes
+    "/" + "/".join(["b" * 200] * 30),  # each name fits, the whole is over PATH_MAX
+    "/events/" + "c" * 5000 + "/index.html",
+]
+
+
+@pytest.mark.parametrize("path", LONG_PATHS)
+def test_over_long_path_is_404(server: DevServer, path: str) -> None:
+    status, _, body = get(server, path)
+    assert status == 404 and b"Custom missing page" in body
+    assert "error:" not in out_text(server)
+
+
+def test_beyond_the_waiting_limit_the_oldest_idle_connection_goes_first(build: FakeBuild, source: Path) -> None:
+    from timeline.serve import MAX_WAITING
+
+    dev = make_server(build, source, request_timeout=30.0)
+    dev.start()
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(MAX_WAITING + 20):
+            idle.append(socket.create_connection(("127.0.0.1", dev.address[1]), timeout=5))
+        assert get(dev, "/")[0] == 200  # itself one more, which pushes out one more of the oldest
+        assert all(closed_by_server(sock, 3.0) for sock in idle[:20])
+        with selectors.DefaultSelector() as selector:  # the server sends an idle socket nothing but EOF
+            for sock in idle[22:]:
+                selector.register(sock, selectors.EVENT_READ)
+            assert selector.select(0.2) == []
+    finally:
+        for sock in idle:
+            sock.close()
+        dev.stop()
+
+
+def test_over_long_request_head_is_refused_with_431(server: DevServer) -> None:
+    with socket.create_connection(("127.0.0.1", server.address[1]), timeout=5) as raw:
+        raw.sendall(b"GET / HTTP/1.0\r\nHost: localhost\r\n")
+        try:
+            for _ in range(20):
+                raw.sendall(b"X-Filler: " + b"y" * 8000 + b"\r\n")  # 160 KB of headers, never ended
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused while still sending
+        assert raw.recv(100).startswith(b"HTTP/1.0 431")
+    assert get(server, "/")[0] == 200
