@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
+from timeline.causes import first_causes
 from timeline.config import SiteConfig, load_config
 from timeline.errors import Diagnostic, TimelineError, error, has_errors
 from timeline.i18n import check_language
 from timeline.index import index_content
 from timeline.model import Timeline
+from timeline.progress import Progress
 from timeline.reader import read_content
 from timeline.render import RenderedSite, Sink, render_site
 from timeline.session import BuildSession
@@ -55,22 +57,28 @@ def run_pipeline(
     workers: int = 1,
     sink: Sink | None = None,
     defer_extras: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Read, index and render the site; write nothing but into ``sink`` (without one, keep pages in memory).
 
     With a ``session``, unchanged files are not parsed again, unchanged Markdown is not rendered
-    again, and pages whose inputs are unchanged are kept from the output folder.
+    again, and pages whose inputs are unchanged are kept from the output folder. ``progress``
+    hears of each stage and of each file read and page rendered. Errors that only follow from a
+    file that could not be read are folded under it (see ``timeline.causes``).
     """
     diags: list[Diagnostic] = []
     problem = check_language(config.language)
     if problem:
         diags.append(error("site.yaml", 1, 1, problem))
-    content, read_diags = read_content(config, session.records if session else None, session.stats if session else None)
+    records, stats = (session.records, session.stats) if session else (None, None)
+    content, read_diags = read_content(config, records, stats, progress)
     diags += read_diags
+    if progress is not None:
+        progress("indexing", 0, 0)
     timeline, index_diags = index_content(content, config, memo=session.markdown if session else None, workers=workers)
     diags += index_diags
     if has_errors(diags):
-        return BuildResult(config, tuple(sorted(set(diags))), None, timeline)
+        return BuildResult(config, first_causes(diags, content, config), None, timeline)
     out = config.output.resolve()
     site, render_diags = render_site(
         timeline,
@@ -83,9 +91,10 @@ def run_pipeline(
         workers=workers,
         sink=sink,
         defer_extras=defer_extras,
+        progress=progress,
     )
     diags += render_diags
-    return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
+    return BuildResult(config, first_causes(diags, content, config), site, timeline)
 
 
 @contextlib.contextmanager
@@ -105,9 +114,9 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def check_site(root: Path, *, base_url: str | None = None) -> BuildResult:
+def check_site(root: Path, *, base_url: str | None = None, progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline without writing anything."""
-    return run_pipeline(load_config(root, base_url=base_url))
+    return run_pipeline(load_config(root, base_url=base_url), progress=progress)
 
 
 def build_site(
@@ -119,6 +128,7 @@ def build_site(
     session: BuildSession | None = None,
     workers: int = 1,
     defer_extras: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site into ``out_dir`` (default: the configured output); write only on success.
 
@@ -135,9 +145,13 @@ def build_site(
     warm = previous is not None and (out / MARKER).is_file()
     with Staging(out, warm=warm) as staging:
         with paused_gc():
-            result = run_pipeline(config, session, workers=workers, sink=staging, defer_extras=defer_extras and warm)
+            result = run_pipeline(
+                config, session, workers=workers, sink=staging, defer_extras=defer_extras and warm, progress=progress
+            )
         if not result.failed(strict=strict):
             assert result.site is not None
+            if progress is not None:
+                progress("writing", 0, 0)
             if previous is not None and warm:
                 update_tree(result.site, out, previous, staging.folder)
             else:
