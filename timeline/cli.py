@@ -1,4 +1,10 @@
-"""The command line: the only place that prints diagnostics and chooses exit codes."""
+"""The command line: the only place that prints diagnostics and chooses exit codes.
+
+One rule for every command: diagnostics, progress and notes go to stderr; results (the build
+summary, ``check --format json``, written paths, the deploy URL) go to stdout. Exit codes: 0
+success, 1 problems in the site, 2 usage errors (bad options, a missing site folder, a taken
+``--port``).
+"""
 
 from __future__ import annotations
 
@@ -8,83 +14,184 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from timeline import __version__
 from timeline.errors import Diagnostic, TimelineError, escape_control, format_json, has_errors
 
 if TYPE_CHECKING:
     from timeline.build import BuildResult
+    from timeline.progress import ProgressLine
+
+DEFAULT_PORT = 8000
+SITE_HELP = "site folder: site.yaml and content/ (default: the current folder)"
+BASE_URL_HELP = "override base_url of site.yaml (default: $TIMELINE_BASE_URL, else site.yaml's)"
+WHAT_A_SITE_HOLDS = (
+    "a site folder holds site.yaml and content/ (events/*.yaml, articles/*.md, actors.yaml, places.yaml); "
+    "start one with: timeline new site DIR"
+)
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given (exit 2), with what to do instead."""
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not between 0 and 65535")
+    return port
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} seconds is not between 0 and 3600")
+    return seconds
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline", description="Build source-cited event timelines.")
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    build = commands.add_parser("build", help="build the site into its output folder")
-    build.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
-    build.add_argument("-o", "--output", type=Path, help="output folder (default: from site.yaml, _site)")
-    build.add_argument("--base-url", help="override base_url (also TIMELINE_BASE_URL)")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    build.add_argument("--no-cache", action="store_true", help="ignore and do not write .timeline-cache/")
-
-    check = commands.add_parser("check", help="run the whole pipeline and report problems; write nothing")
-    check.add_argument("site", nargs="?", default=".", type=Path)
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    check.add_argument("--base-url")
-
-    serve = commands.add_parser("serve", help="preview the site with live reload while you edit")
-    serve.add_argument("site", nargs="?", default=".", type=Path)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--open", action="store_true", help="open the site in a browser")
-    serve.add_argument("--no-reload", action="store_true", help="do not inject the live-reload script")
-    serve.add_argument(
-        "--poll", nargs="?", const=0.5, type=float, metavar="SECONDS", help="poll for changes (Docker, WSL)"
+    # -q and -v on every command, from one parent parser.
+    common = argparse.ArgumentParser(add_help=False)
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems (default: off)")
+    loudness.add_argument(
+        "-v", "--verbose", action="store_true", help="also print how long each stage took (default: off)"
     )
-    serve.add_argument("--navigate", action="store_true", help="move open pages to the page that changed")
-    serve.add_argument("--base-url")
 
-    deploy = commands.add_parser("deploy", help="build afresh and publish to a GitHub Pages branch")
-    deploy.add_argument("site", nargs="?", default=".", type=Path)
-    deploy.add_argument("--remote", default="origin")
-    deploy.add_argument("--branch", default="gh-pages")
-    deploy.add_argument("-m", "--message", help="commit message (the source commit is always named)")
-    deploy.add_argument("--force", action="store_true", help="publish over commits this tool did not make")
-    deploy.add_argument("--no-history", action="store_true", help="publish one parentless commit")
-    deploy.add_argument("--dry-run", action="store_true", help="print the target and files; push nothing")
-    deploy.add_argument("--allow-dirty", action="store_true", help="deploy with uncommitted changes")
-    deploy.add_argument("--base-url")
+    def command(where: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str) -> Any:
+        return where.add_parser(name, help=text, description=text, parents=[common])
 
-    new = commands.add_parser("new", help="start a site, or add an event")
+    build = command(commands, "build", "build the site into its output folder")
+    build.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP)
+    build.add_argument(
+        "-o", "--output", type=Path, help="output folder (default: output of site.yaml, else SITE/_site)"
+    )
+    build.add_argument("--base-url", help=BASE_URL_HELP)
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors (default: off)")
+    build.add_argument(
+        "--no-cache", action="store_true", help="ignore and do not write .timeline-cache/ (default: use it)"
+    )
+
+    check = command(commands, "check", "run the whole pipeline and report problems; write nothing")
+    check.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP)
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one path:line:col line per problem, on stderr; json: a list on stdout (default: %(default)s)",
+    )
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too (default: off)")
+    check.add_argument("--base-url", help=BASE_URL_HELP)
+
+    serve = command(commands, "serve", "preview the site with live reload while you edit")
+    serve.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP)
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; anything but loopback is public (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--port",
+        type=_port,
+        help=f"port to listen on; exit 2 if it is taken (default: {DEFAULT_PORT}, or the next free port, announced)",
+    )
+    serve.add_argument("--open", action="store_true", help="open the site in a browser (default: off)")
+    serve.add_argument(
+        "--no-reload", action="store_true", help="do not inject the live-reload script (default: inject it)"
+    )
+    serve.add_argument(
+        "--poll",
+        nargs="?",
+        const=0.5,
+        type=_seconds,
+        metavar="SECONDS",
+        help="poll for changes every SECONDS (Docker, WSL) (default: off, use file system events; 0.5 if no SECONDS)",
+    )
+    serve.add_argument(
+        "--navigate", action="store_true", help="move open pages to the page that changed (default: off)"
+    )
+    serve.add_argument("--base-url", help=BASE_URL_HELP)
+
+    deploy = command(commands, "deploy", "build afresh and publish to a GitHub Pages branch")
+    deploy.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP + "; also the git work tree")
+    deploy.add_argument("--remote", default="origin", help="git remote to push to (default: %(default)s)")
+    deploy.add_argument("--branch", default="gh-pages", help="branch to publish on (default: %(default)s)")
+    deploy.add_argument(
+        "-m",
+        "--message",
+        help="commit message (default: 'Deployed <source commit> with timeline <version>'; the source is always named)",
+    )
+    deploy.add_argument(
+        "--force", action="store_true", help="publish over commits this tool did not make (default: refuse)"
+    )
+    deploy.add_argument(
+        "--no-history", action="store_true", help="publish one parentless commit (default: add to the branch)"
+    )
+    deploy.add_argument(
+        "--dry-run", action="store_true", help="print the target and files; push nothing (default: off)"
+    )
+    deploy.add_argument("--allow-dirty", action="store_true", help="deploy with uncommitted changes (default: refuse)")
+    deploy.add_argument("--base-url", help=BASE_URL_HELP)
+
+    new = command(commands, "new", "start a site, or add an event")
     what = new.add_subparsers(dest="what", required=True, metavar="WHAT")
-    new_site = what.add_parser("site", help="scaffold a working site in DIR")
-    new_site.add_argument("dir", type=Path)
-    new_event = what.add_parser("event", help="write content/events/<slug>.yaml from a template")
-    new_event.add_argument("title")
-    new_event.add_argument("--date", required=True, help="1994, 2020-10, 2020-10-23, 2020-10-23T18:01+07:00")
-    new_event.add_argument("--site", type=Path, default=Path("."))
+    new_site = command(what, "site", "scaffold a working site in DIR")
+    new_site.add_argument("dir", type=Path, help="folder to create the site in (new, or empty)")
+    new_event = command(what, "event", "write content/events/<slug>.yaml from a template")
+    new_event.add_argument("title", help="the event's title; its file name is made from it")
+    new_event.add_argument(
+        "--date", required=True, help="when: 1994, 2020-10, 2020-10-23, 2020-10-23T18:01+07:00 (required)"
+    )
+    new_event.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)
 
-    imports = commands.add_parser("import", help="turn reports and other timelines into content files")
+    imports = command(commands, "import", "turn reports and other timelines into content files")
     kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND")
-    article = kinds.add_parser("article", help="a saved news report (text or HTML) -> content/articles/<id>.md")
-    article.add_argument("file", type=Path)
-    article.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    article = command(kinds, "article", "a saved news report (text or HTML) -> content/articles/<id>.md")
+    article.add_argument("file", type=Path, help="the saved report (.txt or .html)")
+    article.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)
     article.add_argument("--id", dest="article_id", help="article id (default: publisher-date-title words)")
-    article.add_argument("--force", action="store_true", help="replace an existing article")
+    article.add_argument("--force", action="store_true", help="replace an existing article (default: refuse)")
     for kind, text in (
         ("timelinejs", "a TimelineJS JSON file or its Google Sheets CSV -> content/events/*.yaml (and eras)"),
         ("csv", "a TimelineSetter CSV (date, display_date, description, link, series, html) -> events"),
         ("events-json", "an events.json written by timeline -> events, articles, actors and places"),
     ):
-        other = kinds.add_parser(kind, help=text)
-        other.add_argument("file", type=Path)
-        other.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
-        other.add_argument("--force", action="store_true", help="replace existing event and article files")
+        other = command(kinds, kind, text)
+        other.add_argument("file", type=Path, help="the file to import")
+        other.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)
+        other.add_argument(
+            "--force", action="store_true", help="replace existing event and article files (default: refuse)"
+        )
     return parser
+
+
+def check_site_folder(site: Path) -> None:
+    """Raise UsageError unless ``site`` is a folder that holds a site (site.yaml or content/)."""
+    if not site.exists():
+        raise UsageError(f"site folder {site} does not exist; {WHAT_A_SITE_HOLDS}")
+    if not site.is_dir():
+        raise UsageError(f"{site} is not a folder; {WHAT_A_SITE_HOLDS}")
+    if not (site / "site.yaml").exists() and not (site / "content").exists():
+        state = "is empty" if not any(site.iterdir()) else "holds neither site.yaml nor content/"
+        raise UsageError(f"site folder {site} {state}; {WHAT_A_SITE_HOLDS}")
+
+
+def _progress(args: argparse.Namespace, err: TextIO) -> ProgressLine:
+    from timeline.progress import ProgressLine
+
+    # The live line only where someone watches it: a terminal, and not asked to be quiet.
+    live = not args.quiet and err.isatty() and os.environ.get("TERM") != "dumb"
+    return ProgressLine(err, live=live, verbose=args.verbose)
 
 
 def _base_url(args: argparse.Namespace) -> str | None:
@@ -112,6 +219,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from timeline import manifest
     from timeline.config import SiteConfig, load_config
 
+    check_site_folder(args.site)
+    progress = _progress(args, err)
     snapshot: tuple[int, dict[str, manifest.InputStat]] | None = None
     config: SiteConfig | None = None
     stale: set[str] = set()
@@ -155,9 +264,18 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 previous.pop(rel, None)
     # `timeline build` runs no other threads, so it may fork render workers (serve never does).
     workers = os.cpu_count() or 1
-    result = build_site(
-        args.site, args.output, base_url=_base_url(args), strict=args.strict, session=session, workers=workers
-    )
+    try:
+        result = build_site(
+            args.site,
+            args.output,
+            base_url=_base_url(args),
+            strict=args.strict,
+            session=session,
+            workers=workers,
+            progress=progress,
+        )
+    finally:
+        progress.clear()
     if session is not None and cache is not None and not result.failed(strict=args.strict):
         _report(save_session(session, cache), err)
         if snapshot is not None and config is not None and cache.enabled:
@@ -177,12 +295,11 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("build failed; the previous output was left as it was", file=err)
         return 1
     if not args.quiet and result.site is not None:
-        site = result.site
+        from timeline.progress import count_files, summary_line
+
         # Every file in the output (copies too), the count `site is up to date` gives later.
-        total = len(site.pages) + len(site.kept) + len(site.copies)
-        copied = f", {len(site.copies)} copied" if site.copies else ""
-        detail = f" ({len(site.pages)} rendered, {len(site.kept)} unchanged{copied})" if site.kept else ""
-        print(f"built {total} files into {result.config.output}{detail}", file=out)
+        line = summary_line(count_files(result.site), progress.elapsed(), str(result.config.output))
+        print(escape_control(line), file=out)
     return 0
 
 
@@ -190,12 +307,22 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Report every problem; exit 1 on errors (or warnings with --strict)."""
     from timeline.build import check_site
 
-    result = check_site(args.site, base_url=_base_url(args))
+    check_site_folder(args.site)
+    progress = _progress(args, err)
+    try:
+        result = check_site(args.site, base_url=_base_url(args), progress=progress)
+    finally:
+        progress.clear()
     if args.format == "json":
         print(format_json(result.diagnostics), file=out)
     else:
-        _report(result.diagnostics, out)
-        _summary(result, err)
+        _report(result.diagnostics, err)
+        if not args.quiet:
+            _summary(result, err)
+    if args.verbose:
+        from timeline.progress import format_seconds
+
+        print(f"checked in {format_seconds(progress.elapsed())}", file=err)
     return 1 if has_errors(result.diagnostics, strict=args.strict) or result.site is None else 0
 
 
@@ -205,6 +332,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from timeline.preview import make_rebuild
     from timeline.serve import serve_site
 
+    check_site_folder(args.site)
     site = args.site.resolve()
     base_url = _base_url(args)
     try:
@@ -219,11 +347,12 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return serve_site(
             root=root,
             source_root=site,
-            rebuild=make_rebuild(site, root, base_url=base_url),
+            rebuild=make_rebuild(site, root, base_url=base_url, quiet=args.quiet, progress=_progress(args, err)),
             watch_paths=[site / "content", site / "themes", site / "site.yaml"],
             ignore_paths=[output, site / "_site", site / ".timeline-cache", Path(tmp)],
             host=args.host,
-            port=args.port,
+            port=DEFAULT_PORT if args.port is None else args.port,
+            port_fallback=args.port is None,
             base_path=base_path,
             open_browser=args.open,
             live_reload=not args.no_reload,
@@ -238,13 +367,22 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from timeline.build import build_site
     from timeline.deploy import DeployError, publish
 
+    check_site_folder(args.site)
+    progress = _progress(args, err)
     with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:
         target = Path(tmp) / "site"
-        result = build_site(args.site, target, base_url=_base_url(args), strict=True)
+        try:
+            result = build_site(args.site, target, base_url=_base_url(args), strict=True, progress=progress)
+        finally:
+            progress.clear()
         _report(result.diagnostics, err)
         if result.failed(strict=True):
             print("deploy stopped: the build has problems; nothing was pushed", file=err)
             return 1
+        if not args.quiet and result.site is not None:
+            from timeline.progress import count_files, summary_line
+
+            print(escape_control(summary_line(count_files(result.site), progress.elapsed())), file=err)
         try:
             report = publish(
                 target,
@@ -273,9 +411,19 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.what == "site":
         for path in new_site(args.dir):
-            print(path, file=out)
-    else:
-        print(new_event(args.site, args.title, args.date), file=out)
+            if not args.quiet:
+                print(path, file=out)
+        return 0
+    from timeline.dates import parse_span
+
+    try:
+        parse_span(args.date.strip())
+    except ValueError as exc:
+        raise UsageError(f"--date {args.date!r}: {exc}") from None
+    check_site_folder(args.site)
+    written = new_event(args.site, args.title, args.date)
+    if not args.quiet:
+        print(written, file=out)
     return 0
 
 
@@ -287,7 +435,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         written, found = import_file(args.kind, args.file, args.site, force=args.force)
         _report(found, err)
         for target in written:
-            print(f"wrote {target}", file=out)
+            if not args.quiet:
+                print(f"wrote {target}", file=out)
         return 0 if written and not has_errors(found) else 1
 
     from timeline.ingest import import_article
@@ -296,7 +445,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _report(diagnostics, err)
     if path is None:
         return 1
-    print(f"wrote {path}", file=out)
+    if not args.quiet:
+        print(f"wrote {path}", file=out)
     return 0
 
 
@@ -317,6 +467,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args, out, err)
+    except UsageError as exc:
+        print(escape_control(f"timeline {args.command}: error: {exc}"), file=err)
+        return 2
     except TimelineError as exc:
         if getattr(args, "format", "text") == "json":
             print(format_json(exc.diagnostics), file=out)
