@@ -59,7 +59,7 @@ def _seconds(text: str) -> float:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline", description="Build source-cited event timelines.")
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help="one of:")
     # -q and -v on every command, from one parent parser.
     common = argparse.ArgumentParser(add_help=False)
     loudness = common.add_mutually_exclusive_group()
@@ -144,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--base-url", help=BASE_URL_HELP)
 
     new = command(commands, "new", "start a site, or add an event")
-    what = new.add_subparsers(dest="what", required=True, metavar="WHAT")
+    what = new.add_subparsers(dest="what", required=True, metavar="WHAT", help="what to make, one of:")
     new_site = command(what, "site", "scaffold a working site in DIR")
     new_site.add_argument("dir", type=Path, help="folder to create the site in (new, or empty)")
     new_event = command(what, "event", "write content/events/<slug>.yaml from a template")
@@ -155,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     new_event.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)
 
     imports = command(commands, "import", "turn reports and other timelines into content files")
-    kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND")
+    kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND", help="what FILE holds, one of:")
     article = command(kinds, "article", "a saved news report (text or HTML) -> content/articles/<id>.md")
     article.add_argument("file", type=Path, help="the saved report (.txt or .html)")
     article.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)

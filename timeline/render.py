@@ -355,6 +355,8 @@ def render_site(
             prints.update({path: old[path] for path in extra})
         else:
             deferred = None
+            if progress is not None:
+                progress("feeds, open data, search", 0, 0)
             for path, data in later.files():
                 if sink is None:
                     pages[path] = data
