@@ -9,6 +9,7 @@ it"). Diagnostics of files that could not be read come first, the rest after, ea
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,13 +54,13 @@ def first_causes(diagnostics: Iterable[Diagnostic], content: Content, config: Si
     return (*first, *rest)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Failed:
-    """What an unread file would have given the site: ids it defines, and the text it holds."""
+    """What an unread file would have given the site: the kind and ids it defines, and its text."""
 
-    def __init__(self, kind: str, ids: frozenset[str], text: str) -> None:
-        self.kind = kind
-        self.ids = ids
-        self.text = text
+    kind: str
+    ids: frozenset[str]
+    text: str
 
 
 def _failed_files(found: list[Diagnostic], content: Content, config: SiteConfig) -> dict[str, _Failed]:
@@ -69,9 +70,13 @@ def _failed_files(found: list[Diagnostic], content: Content, config: SiteConfig)
     prefix = config.content_dir.relative_to(config.root).as_posix()
     failed: dict[str, _Failed] = {}
     for path in sorted({d.path for d in found if d.severity == "error"} - read):
-        folder, _, name = path.removeprefix(prefix + "/").rpartition("/")
-        if folder in ("events", "articles"):
-            kind = folder[:-1]
+        if not path.startswith(prefix + "/"):
+            continue
+        inside = path.removeprefix(prefix + "/")
+        folder, _, name = inside.rpartition("/")
+        top = inside.split("/", 1)[0]
+        if folder and top in ("events", "articles"):
+            kind = top[:-1]
             text = _text(config.root / path)
             ids = {m.group(1) for m in _ID_FIELD.finditer(_front(text) if kind == "article" else text)}
             failed[path] = _Failed(kind, frozenset(ids or {Path(name).stem}), text)

@@ -160,3 +160,23 @@ def test_serve_overlay_shows_the_cause_first_and_once(server: DevServer, site: P
     assert "date: [2021-03-02" in items[0] and "      ^" in items[0]
     printed = server.out.getvalue()  # type: ignore[attr-defined]
     assert CAUSE in printed and "unknown event" not in printed
+
+
+def test_unreadable_article_in_a_subfolder_folds_references_to_its_id(make_site: SiteFactory) -> None:
+    """The id comes from the file's own 'id:' line when it has one, and files may sit in subfolders."""
+    site = make_site(
+        {
+            "content/articles/2021/march.md": "---\nid: march-report\ntitle: [March\n---\nText.\n",
+            "content/events/e.yaml": (
+                "title: E\ndate: 2021-03-01\nsources:\n  - article: march-report\n  - article: march\n"
+            ),
+        }
+    )
+    code, _, err = run(["check", str(site)])
+    assert code == 1
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    # 'march' (the file name) is not the id: that reference is a mistake of its own.
+    assert errors[0].startswith("content/articles/2021/march.md:3:8: error: YAML syntax")
+    assert errors[0].endswith("(and 1 error that follows from it)")
+    assert errors[1].startswith("content/events/e.yaml:5:14: error: unknown article 'march'")
+    assert len(errors) == 2
