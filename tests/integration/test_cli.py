@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,17 @@ def test_no_terminal_means_no_progress_line(make_site: SiteFactory) -> None:
     code, out, err = run(["build", str(site), "--no-cache"])
     assert code == 0
     assert "\r" not in out + err and "\x1b" not in out + err
+
+
+def test_serve_with_a_taken_port_exits_2_naming_it(make_site: SiteFactory) -> None:
+    """`timeline serve --port N` never swaps the port the user named: exit 2, and a free one to try."""
+    site = make_site({"content/events/a.yaml": GOOD_EVENT})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = run(["serve", str(site), "--port", str(port)])
+    assert code == 2
+    assert out == ""
+    assert f"port {port} on 127.0.0.1 is in use; try --port " in err
+    assert "Serving" not in err and "built" not in err
