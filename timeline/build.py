@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
+from timeline.causes import first_causes
 from timeline.config import SiteConfig, load_config, output_error, output_problem
 from timeline.errors import Diagnostic, error, has_errors
 from timeline.i18n import check_language
@@ -42,6 +43,7 @@ from timeline.outputdir import (
     walk,
     write_journal,
 )
+from timeline.progress import Progress
 from timeline.reader import read_content
 from timeline.render import RenderedSite, Sink, render_site
 from timeline.session import BuildSession
@@ -71,22 +73,28 @@ def run_pipeline(
     workers: int = 1,
     sink: Sink | None = None,
     defer_extras: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Read, index and render the site; write nothing but into ``sink`` (without one, keep pages in memory).
 
     With a ``session``, unchanged files are not parsed again, unchanged Markdown is not rendered
-    again, and pages whose inputs are unchanged are kept from the output folder.
+    again, and pages whose inputs are unchanged are kept from the output folder. ``progress``
+    hears of each stage and of each file read and page rendered. Errors that only follow from a
+    file that could not be read are folded under it (see ``timeline.causes``).
     """
     diags: list[Diagnostic] = []
     problem = check_language(config.language)
     if problem:
         diags.append(error("site.yaml", 1, 1, problem))
-    content, read_diags = read_content(config, session.records if session else None, session.stats if session else None)
+    records, stats = (session.records, session.stats) if session else (None, None)
+    content, read_diags = read_content(config, records, stats, progress)
     diags += read_diags
+    if progress is not None:
+        progress("indexing", 0, 0)
     timeline, index_diags = index_content(content, config, memo=session.markdown if session else None, workers=workers)
     diags += index_diags
     if has_errors(diags):
-        return BuildResult(config, tuple(sorted(set(diags))), None, timeline)
+        return BuildResult(config, first_causes(diags, content, config), None, timeline)
     out = config.output.resolve()
     site, render_diags = render_site(
         timeline,
@@ -99,9 +107,10 @@ def run_pipeline(
         workers=workers,
         sink=sink,
         defer_extras=defer_extras,
+        progress=progress,
     )
     diags += render_diags
-    return BuildResult(config, tuple(sorted(set(diags))), site, timeline)
+    return BuildResult(config, first_causes(diags, content, config), site, timeline)
 
 
 @contextlib.contextmanager
@@ -121,9 +130,9 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def check_site(root: Path, *, base_url: str | None = None) -> BuildResult:
+def check_site(root: Path, *, base_url: str | None = None, progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline without writing anything."""
-    return run_pipeline(load_config(root, base_url=base_url))
+    return run_pipeline(load_config(root, base_url=base_url), progress=progress)
 
 
 def build_site(
@@ -135,6 +144,7 @@ def build_site(
     session: BuildSession | None = None,
     workers: int = 1,
     defer_extras: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site into ``out_dir`` (default: the configured output); write only on success.
 
@@ -154,9 +164,13 @@ def build_site(
         with Staging(out, journal=needs_journal(out)) as staging:
             with paused_gc():
                 defer = defer_extras and warm
-                result = run_pipeline(config, session, workers=workers, sink=staging, defer_extras=defer)
+                result = run_pipeline(
+                    config, session, workers=workers, sink=staging, defer_extras=defer, progress=progress
+                )
             if not result.failed(strict=strict):
                 assert result.site is not None
+                if progress is not None:
+                    progress("writing", 0, 0)
                 put_in_place(result.site, staging)
                 if session is not None:
                     session.outputs[str(out)] = dict(result.site.fingerprints)

@@ -1,4 +1,10 @@
-"""The command line: the only place that prints diagnostics and chooses exit codes."""
+"""The command line: the only place that prints diagnostics and chooses exit codes.
+
+One rule for every command: diagnostics, progress and notes go to stderr; results (the build
+summary, ``check --format json``, written paths, the deploy URL) go to stdout. Exit codes: 0
+success, 1 problems in the site, 2 usage errors (bad options, a missing site folder, a taken
+``--port``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from timeline import __version__
 from timeline.errors import Diagnostic, TimelineError, UsageError, error, escape_control, format_json, has_errors
@@ -16,87 +22,188 @@ from timeline.manual import TOPICS
 
 if TYPE_CHECKING:
     from timeline.build import BuildResult
+    from timeline.progress import ProgressLine
+
+DEFAULT_PORT = 8000
+SITE_HELP = "site folder: site.yaml and content/ (default: the current folder)"
+BASE_URL_HELP = "override base_url of site.yaml (default: $TIMELINE_BASE_URL, else site.yaml's)"
+WHAT_A_SITE_HOLDS = (
+    "a site folder holds site.yaml and content/ (events/*.yaml, articles/*.md, actors.yaml, places.yaml); "
+    "start one with: timeline new site DIR"
+)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not between 0 and 65535")
+    return port
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} seconds is not between 0 and 3600")
+    return seconds
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="timeline", description="Build source-cited event timelines.")
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help="one of:")
+    # -q and -v on every command, from one parent parser.
+    common = argparse.ArgumentParser(add_help=False)
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems (default: off)")
+    loudness.add_argument(
+        "-v", "--verbose", action="store_true", help="also print how long each stage took (default: off)"
+    )
 
-    build = commands.add_parser("build", help="build the site into its output folder")
-    build.add_argument("site", nargs="?", default=".", type=Path, help="site folder (default: .)")
-    build.add_argument("-o", "--output", type=Path, help="output folder (default: from site.yaml, _site)")
-    build.add_argument("--base-url", help="override base_url (also TIMELINE_BASE_URL)")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    build.add_argument("--no-cache", action="store_true", help="ignore and do not write .timeline-cache/")
+    def command(where: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str) -> Any:
+        return where.add_parser(name, help=text, description=text, parents=[common])
+
+    build = command(commands, "build", "build the site into its output folder")
+    build.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP)
+    build.add_argument(
+        "-o", "--output", type=Path, help="output folder (default: output of site.yaml, else SITE/_site)"
+    )
+    build.add_argument("--base-url", help=BASE_URL_HELP)
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors (default: off)")
+    build.add_argument(
+        "--no-cache", action="store_true", help="ignore and do not write .timeline-cache/ (default: use it)"
+    )
     build.add_argument(
         "--publish",
         action="store_true",
         help="build for publishing (the Pages workflow): warnings stop it as they stop deploy; "
-        "writes folder=<output> to $GITHUB_OUTPUT when set",
+        "writes folder=<output> to $GITHUB_OUTPUT when set (default: off)",
     )
-    build.add_argument("--allow-warnings", action="store_true", help="with --publish: publish despite warnings")
+    build.add_argument(
+        "--allow-warnings", action="store_true", help="with --publish: publish despite warnings (default: off)"
+    )
 
-    check = commands.add_parser("check", help="run the whole pipeline and report problems; write nothing")
-    check.add_argument("site", nargs="?", default=".", type=Path)
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    check.add_argument("--base-url")
+    check = command(commands, "check", "run the whole pipeline and report problems; write nothing")
+    check.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP)
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one path:line:col line per problem, on stderr; json: a list on stdout (default: %(default)s)",
+    )
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too (default: off)")
+    check.add_argument("--base-url", help=BASE_URL_HELP)
 
-    serve = commands.add_parser("serve", help="preview the site with live reload while you edit")
-    serve.add_argument("site", nargs="?", default=".", type=Path)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--open", action="store_true", help="open the site in a browser")
-    serve.add_argument("--no-reload", action="store_true", help="do not inject the live-reload script")
+    serve = command(commands, "serve", "preview the site with live reload while you edit")
+    serve.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP)
     serve.add_argument(
-        "--poll", nargs="?", const=0.5, type=float, metavar="SECONDS", help="poll for changes (Docker, WSL)"
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; anything but loopback is public (default: %(default)s)",
     )
-    serve.add_argument("--navigate", action="store_true", help="move open pages to the page that changed")
-    serve.add_argument("--base-url")
+    serve.add_argument(
+        "--port",
+        type=_port,
+        help=f"port to listen on; exit 2 if it is taken (default: {DEFAULT_PORT}, or the next free port, announced)",
+    )
+    serve.add_argument("--open", action="store_true", help="open the site in a browser (default: off)")
+    serve.add_argument(
+        "--no-reload", action="store_true", help="do not inject the live-reload script (default: inject it)"
+    )
+    serve.add_argument(
+        "--poll",
+        nargs="?",
+        const=0.5,
+        type=_seconds,
+        metavar="SECONDS",
+        help="poll for changes every SECONDS (Docker, WSL) (default: off, use file system events; 0.5 if no SECONDS)",
+    )
+    serve.add_argument(
+        "--navigate", action="store_true", help="move open pages to the page that changed (default: off)"
+    )
+    serve.add_argument("--base-url", help=BASE_URL_HELP)
 
-    deploy = commands.add_parser("deploy", help="build afresh and publish to a GitHub Pages branch")
-    deploy.add_argument("site", nargs="?", default=".", type=Path)
-    deploy.add_argument("--remote", default="origin")
-    deploy.add_argument("--branch", default="gh-pages")
-    deploy.add_argument("-m", "--message", help="commit message (the source commit is always named)")
-    deploy.add_argument("--force", action="store_true", help="publish over commits this tool did not make")
-    deploy.add_argument("--no-history", action="store_true", help="publish one parentless commit")
-    deploy.add_argument("--dry-run", action="store_true", help="print the target and files; push nothing")
-    deploy.add_argument("--allow-dirty", action="store_true", help="deploy with uncommitted changes")
-    deploy.add_argument("--base-url")
-    deploy.add_argument("--allow-warnings", action="store_true", help="publish despite warnings")
+    deploy = command(commands, "deploy", "build afresh and publish to a GitHub Pages branch")
+    deploy.add_argument("site", nargs="?", default=".", type=Path, help=SITE_HELP + "; also the git work tree")
+    deploy.add_argument("--remote", default="origin", help="git remote to push to (default: %(default)s)")
+    deploy.add_argument("--branch", default="gh-pages", help="branch to publish on (default: %(default)s)")
+    deploy.add_argument(
+        "-m",
+        "--message",
+        help="commit message (default: 'Deployed <source commit> with timeline <version>'; the source is always named)",
+    )
+    deploy.add_argument(
+        "--force", action="store_true", help="publish over commits this tool did not make (default: refuse)"
+    )
+    deploy.add_argument(
+        "--no-history", action="store_true", help="publish one parentless commit (default: add to the branch)"
+    )
+    deploy.add_argument(
+        "--dry-run", action="store_true", help="print the target and files; push nothing (default: off)"
+    )
+    deploy.add_argument("--allow-dirty", action="store_true", help="deploy with uncommitted changes (default: refuse)")
+    deploy.add_argument("--base-url", help=BASE_URL_HELP)
+    deploy.add_argument(
+        "--allow-warnings", action="store_true", help="publish despite warnings (default: warnings stop it)"
+    )
 
-    new = commands.add_parser("new", help="start a site, or add an event")
-    what = new.add_subparsers(dest="what", required=True, metavar="WHAT")
-    new_site = what.add_parser("site", help="scaffold a working site in DIR")
-    new_site.add_argument("dir", type=Path)
-    new_event = what.add_parser("event", help="write content/events/<slug>.yaml from a template")
-    new_event.add_argument("title")
-    new_event.add_argument("--date", required=True, help="1994, 2020-10, 2020-10-23, 2020-10-23T18:01+07:00")
-    new_event.add_argument("--site", type=Path, default=Path("."))
+    new = command(commands, "new", "start a site, or add an event")
+    what = new.add_subparsers(dest="what", required=True, metavar="WHAT", help="what to make, one of:")
+    new_site = command(what, "site", "scaffold a working site in DIR")
+    new_site.add_argument("dir", type=Path, help="folder to create the site in (new, or empty)")
+    new_event = command(what, "event", "write content/events/<slug>.yaml from a template")
+    new_event.add_argument("title", help="the event's title; its file name is made from it")
+    new_event.add_argument(
+        "--date", required=True, help="when: 1994, 2020-10, 2020-10-23, 2020-10-23T18:01+07:00 (required)"
+    )
+    new_event.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)
 
-    topics = commands.add_parser("help", help="print a reference: `timeline help format` (every file's format)")
+    topics = command(commands, "help", "print a reference: `timeline help format` (every file's format)")
     topics.add_argument("topic", choices=sorted(TOPICS), help="format: site.yaml, events, articles, actors, places")
 
-    imports = commands.add_parser("import", help="turn reports and other timelines into content files")
-    kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND")
-    article = kinds.add_parser("article", help="a saved news report (text or HTML) -> content/articles/<id>.md")
-    article.add_argument("file", type=Path)
-    article.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    imports = command(commands, "import", "turn reports and other timelines into content files")
+    kinds = imports.add_subparsers(dest="kind", required=True, metavar="KIND", help="what FILE holds, one of:")
+    article = command(kinds, "article", "a saved news report (text or HTML) -> content/articles/<id>.md")
+    article.add_argument("file", type=Path, help="the saved report (.txt or .html)")
+    article.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)
     article.add_argument("--id", dest="article_id", help="article id (default: publisher-date-title words)")
-    article.add_argument("--force", action="store_true", help="replace an existing article")
+    article.add_argument("--force", action="store_true", help="replace an existing article (default: refuse)")
     for kind, text in (
         ("timelinejs", "a TimelineJS JSON file or its Google Sheets CSV -> content/events/*.yaml (and eras)"),
         ("csv", "a TimelineSetter CSV (date, display_date, description, link, series, html) -> events"),
         ("events-json", "an events.json written by timeline -> events, articles, actors and places"),
     ):
-        other = kinds.add_parser(kind, help=text)
-        other.add_argument("file", type=Path)
-        other.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
-        other.add_argument("--force", action="store_true", help="replace existing event and article files")
+        other = command(kinds, kind, text)
+        other.add_argument("file", type=Path, help="the file to import")
+        other.add_argument("--site", type=Path, default=Path("."), help=SITE_HELP)
+        other.add_argument(
+            "--force", action="store_true", help="replace existing event and article files (default: refuse)"
+        )
     return parser
+
+
+def check_site_folder(site: Path) -> None:
+    """Raise UsageError unless ``site`` is a folder that holds a site (site.yaml or content/)."""
+    if not site.exists():
+        raise UsageError(f"site folder {site} does not exist; {WHAT_A_SITE_HOLDS}")
+    if not site.is_dir():
+        raise UsageError(f"{site} is not a folder; {WHAT_A_SITE_HOLDS}")
+    if not (site / "site.yaml").exists() and not (site / "content").exists():
+        state = "is empty" if not any(site.iterdir()) else "holds neither site.yaml nor content/"
+        raise UsageError(f"site folder {site} {state}; {WHAT_A_SITE_HOLDS}")
+
+
+def _progress(args: argparse.Namespace, err: TextIO) -> ProgressLine:
+    from timeline.progress import ProgressLine
+
+    # The live line only where someone watches it: a terminal, and not asked to be quiet.
+    live = not args.quiet and err.isatty() and os.environ.get("TERM") != "dumb"
+    return ProgressLine(err, live=live, verbose=args.verbose)
 
 
 def _base_url(args: argparse.Namespace) -> str | None:
@@ -124,11 +231,12 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from timeline import manifest, publishing
     from timeline.config import SiteConfig, load_config
 
+    check_site_folder(args.site)
     if args.allow_warnings and not args.publish:
-        print("timeline build: error: --allow-warnings goes with --publish", file=err)
-        return 2
+        raise UsageError("--allow-warnings goes with --publish")
     if args.publish:
         args.strict = args.strict or publishing.strictness(args.allow_warnings)
+    progress = _progress(args, err)
     snapshot: tuple[int, dict[str, manifest.InputStat]] | None = None
     config: SiteConfig | None = None
     stale: set[str] = set()
@@ -184,9 +292,18 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     previous.pop(rel, None)
     # `timeline build` runs no other threads, so it may fork render workers (serve never does).
     workers = os.cpu_count() or 1
-    result = build_site(
-        args.site, args.output, base_url=_base_url(args), strict=args.strict, session=session, workers=workers
-    )
+    try:
+        result = build_site(
+            args.site,
+            args.output,
+            base_url=_base_url(args),
+            strict=args.strict,
+            session=session,
+            workers=workers,
+            progress=progress,
+        )
+    finally:
+        progress.clear()
     if session is not None and cache is not None and not result.failed(strict=args.strict):
         _report(save_session(session, cache), err)
         if snapshot is not None and config is not None and cache.enabled:
@@ -208,12 +325,11 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("build failed; the previous output was left as it was", file=err)
         return 1
     if not args.quiet and result.site is not None:
-        site = result.site
+        from timeline.progress import count_files, summary_line
+
         # Every file in the output (copies too), the count `site is up to date` gives later.
-        total = len(site.pages) + len(site.kept) + len(site.copies)
-        copied = f", {len(site.copies)} copied" if site.copies else ""
-        detail = f" ({len(site.pages)} rendered, {len(site.kept)} unchanged{copied})" if site.kept else ""
-        print(f"built {total} files into {result.config.output}{detail}", file=out)
+        line = summary_line(count_files(result.site), progress.elapsed(), str(result.config.output))
+        print(escape_control(line), file=out)
     return _tell_github(result.config.output) if args.publish else 0
 
 
@@ -243,12 +359,22 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Report every problem; exit 1 on errors (or warnings with --strict)."""
     from timeline.build import check_site
 
-    result = check_site(args.site, base_url=_base_url(args))
+    check_site_folder(args.site)
+    progress = _progress(args, err)
+    try:
+        result = check_site(args.site, base_url=_base_url(args), progress=progress)
+    finally:
+        progress.clear()
     if args.format == "json":
         print(format_json(result.diagnostics), file=out)
     else:
-        _report(result.diagnostics, out)
-        _summary(result, err)
+        _report(result.diagnostics, err)
+        if not args.quiet:
+            _summary(result, err)
+    if args.verbose:
+        from timeline.progress import format_seconds
+
+        print(f"checked in {format_seconds(progress.elapsed())}", file=err)
     return 1 if has_errors(result.diagnostics, strict=args.strict) or result.site is None else 0
 
 
@@ -258,6 +384,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from timeline.preview import make_rebuild
     from timeline.serve import serve_site
 
+    check_site_folder(args.site)
     site = args.site.resolve()
     base_url = _base_url(args)
     try:
@@ -272,11 +399,12 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return serve_site(
             root=root,
             source_root=site,
-            rebuild=make_rebuild(site, root, base_url=base_url),
+            rebuild=make_rebuild(site, root, base_url=base_url, quiet=args.quiet, progress=_progress(args, err)),
             watch_paths=[site / "content", site / "themes", site / "site.yaml"],
             ignore_paths=[output, site / "_site", site / ".timeline-cache", Path(tmp)],
             host=args.host,
-            port=args.port,
+            port=DEFAULT_PORT if args.port is None else args.port,
+            port_fallback=args.port is None,
             base_path=base_path,
             open_browser=args.open,
             live_reload=not args.no_reload,
@@ -293,15 +421,24 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from timeline.credentials import redact
     from timeline.deploy import DeployError, publish
 
+    check_site_folder(args.site)
     strict = publishing.strictness(args.allow_warnings)
+    progress = _progress(args, err)
     with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:
         target = Path(tmp) / "site"
-        result = build_site(args.site, target, base_url=_base_url(args), strict=strict)
+        try:
+            result = build_site(args.site, target, base_url=_base_url(args), strict=strict, progress=progress)
+        finally:
+            progress.clear()
         _report(result.diagnostics, err)
         why = publishing.refusal(result, allow_warnings=args.allow_warnings, command="timeline deploy")
         if why:
             print(f"deploy stopped: {why}\nnothing was pushed", file=err)
             return 1
+        if not args.quiet and result.site is not None:
+            from timeline.progress import count_files, summary_line
+
+            print(escape_control(summary_line(count_files(result.site), progress.elapsed())), file=err)
         try:
             report = publish(
                 target,
@@ -331,10 +468,21 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.what == "site":
         for path in new_site(args.dir):
-            print(path, file=out)
-        print("every field of these files: `timeline help format`", file=err)
-    else:
-        print(new_event(args.site, args.title, args.date), file=out)
+            if not args.quiet:
+                print(path, file=out)
+        if not args.quiet:
+            print("every field of these files: `timeline help format`", file=err)
+        return 0
+    from timeline.dates import parse_span
+
+    try:
+        parse_span(args.date.strip())
+    except ValueError as exc:
+        raise UsageError(f"--date {args.date!r}: {exc}") from None
+    check_site_folder(args.site)
+    written = new_event(args.site, args.title, args.date)
+    if not args.quiet:
+        print(written, file=out)
         print("written as a draft, which is not published: give it a source, then delete 'draft: true'", file=err)
     return 0
 
@@ -355,7 +503,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         written, found = import_file(args.kind, args.file, args.site, force=args.force)
         _report(found, err)
         for target in written:
-            print(f"wrote {target}", file=out)
+            if not args.quiet:
+                print(f"wrote {target}", file=out)
         return 0 if written and not has_errors(found) else 1
 
     from timeline.ingest import import_article
@@ -364,7 +513,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _report(diagnostics, err)
     if path is None:
         return 1
-    print(f"wrote {path}", file=out)
+    if not args.quiet:
+        print(f"wrote {path}", file=out)
     return 0
 
 

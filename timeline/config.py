@@ -242,7 +242,7 @@ def output_problem(root: Path, output: Path) -> str | None:
 def output_error(config: SiteConfig, message: str) -> TimelineError:
     """Return the error for an unusable output folder, located where it was chosen."""
     if config.output_at is None:
-        return UsageError("-o/--output", message)
+        return UsageError(message, "-o/--output")
     return TimelineError([error(CONFIG_NAME, *config.output_at, message)])
 
 
@@ -255,6 +255,6 @@ def _override(config: SiteConfig, base_url: str | None, output: Path | None) -> 
     if output is not None:
         problem = output_problem(config.root, output)
         if problem:
-            raise UsageError("-o/--output", problem)
+            raise UsageError(problem, "-o/--output")
         config = dataclasses.replace(config, output=output, output_at=None)
     return config

@@ -377,14 +377,15 @@ def _source_state(
         raise DeployError(f"check: not a git work tree: {repo_dir}")
     head_args = ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]
     code, head = git.run("check", head_args, ok_codes=(0, 1))
-    status = git.out("check", ["status", "--porcelain", "--untracked-files=normal"])
-    if status and not allow_dirty:
-        changed = ", ".join(line[3:] for line in status.splitlines()[:10])
+    # Not stripped: each porcelain line starts with two status columns, often " M" for the first.
+    status = git.run("check", ["status", "--porcelain", "--untracked-files=normal"])[1]
+    if status.strip() and not allow_dirty:
+        changed = ", ".join(line[3:] for line in status.splitlines()[:10] if line.strip())
         raise DeployError(
             f"check: the working tree has uncommitted changes ({changed}); "
             "commit them or pass --allow-dirty"
         )
-    return (head.strip() if code == 0 else None), bool(status)
+    return (head.strip() if code == 0 else None), bool(status.strip())
 
 
 def publish(

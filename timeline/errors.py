@@ -68,15 +68,16 @@ class TimelineError(Exception):
 
 
 class UsageError(TimelineError):
-    """Raised for an unusable command-line option: a usage error (exit 2), not a problem at a file."""
+    """Raised for a command line that cannot be run as given: a usage error (exit 2), not a problem at a file."""
 
     exit_code = 2
 
-    def __init__(self, option: str, message: str) -> None:
+    def __init__(self, message: str, option: str = "") -> None:
         self.option = option
         self.message = message
-        super().__init__([error(option, 1, 1, message)])
+        super().__init__([error(option or "command line", 1, 1, message)])
 
     def format(self, command: str) -> str:
         """Return the argparse-style line ``timeline build: error: argument -o/--output: ...``."""
-        return escape_control(f"timeline {command}: error: argument {self.option}: {self.message}")
+        argument = f"argument {self.option}: " if self.option else ""
+        return escape_control(f"timeline {command}: error: {argument}{self.message}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from timeline.build import build_site
 from timeline.errors import Diagnostic, TimelineError, error
 from timeline.index import page_path
 from timeline.model import Timeline
+from timeline.progress import ProgressLine, count_files, summary_line
 from timeline.serve import Rebuild, RebuildResult
 from timeline.session import BuildSession
 
@@ -30,20 +32,43 @@ def changed_pages(timeline: Timeline | None, site: Path, changed: Iterable[Path]
     return tuple(urls)
 
 
-def make_rebuild(site: Path, root: Path, *, base_url: str | None) -> Rebuild:
-    """Return a callable that rebuilds ``site`` into ``root`` (swapped in whole), re-reading site.yaml."""
+def make_rebuild(
+    site: Path,
+    root: Path,
+    *,
+    base_url: str | None,
+    quiet: bool = False,
+    progress: ProgressLine | None = None,
+) -> Rebuild:
+    """Return a callable that rebuilds ``site`` into ``root`` (swapped in whole), re-reading site.yaml.
+
+    A good build's result carries the summary line ``build`` prints too (none when ``quiet``);
+    ``progress`` draws the live line of a long build.
+    """
 
     session = BuildSession()
 
     def rebuild(changed: frozenset[Path]) -> RebuildResult:
+        started = time.monotonic()
+        if progress is not None:
+            progress.restart()
         try:
-            result = build_site(site, root, base_url=base_url, session=session, defer_extras=True)
+            result = build_site(site, root, base_url=base_url, session=session, defer_extras=True, progress=progress)
         except TimelineError as exc:
             return RebuildResult(False, exc.diagnostics)
         except OSError as exc:
             problem: Diagnostic = error("site.yaml", 1, 1, f"cannot write the preview: {exc}")
             return RebuildResult(False, (problem,))
+        finally:
+            if progress is not None:
+                progress.clear()
         ok = not result.failed()
-        return RebuildResult(ok, result.diagnostics, changed_pages(result.timeline, site, changed), result.finish)
+        summary = ""
+        if ok and not quiet and result.site is not None:
+            summary = summary_line(count_files(result.site), time.monotonic() - started)
+            if changed:
+                summary += f" ({len(changed)} changed)"
+        urls = changed_pages(result.timeline, site, changed)
+        return RebuildResult(ok, result.diagnostics, urls, result.finish, summary)
 
     return rebuild

@@ -10,7 +10,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +36,7 @@ from timeline.model import (
     Source,
     check_id,
 )
+from timeline.progress import Progress
 from timeline.schema import (
     ALLOWED_SCHEMES,
     ARTICLE_FIELDS,
@@ -428,11 +429,15 @@ def _text_pos(mapping: YMap, key: str) -> tuple[int, int]:
 
 
 def read_content(
-    config: SiteConfig, memo: RecordMemo | None = None, stats: StatMemo | None = None
+    config: SiteConfig,
+    memo: RecordMemo | None = None,
+    stats: StatMemo | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Content, list[Diagnostic]]:
     """Read every event, article, actor, place and asset; return them and all diagnostics.
 
     With a ``memo``, files whose bytes did not change since it was filled are not parsed again.
+    ``progress`` hears of every event and article file read.
     """
     reader = _Reader(config, memo, stats)
     grouped: dict[str, list[Listed]] = {"events": [], "articles": [], "": []}
@@ -457,10 +462,23 @@ def read_content(
         assets.append(name)
     # Events and articles check that the images they name exist, so the asset list is part of the key.
     reader.context = hashlib.sha256("\n".join([config.timezone, *assets]).encode("utf-8")).hexdigest()[:16]
-    events = [e for f in grouped["events"] if (e := reader.cached(f, YAML_CAP, reader.event_file))]
-    articles = [a for f in grouped["articles"] if (a := reader.cached(f, MARKDOWN_CAP, reader.article_file))]
+    total = len(grouped["events"]) + len(grouped["articles"])
+    listed = _counted(grouped["events"], 0, total, progress)
+    events = [e for f in listed if (e := reader.cached(f, YAML_CAP, reader.event_file))]
+    listed = _counted(grouped["articles"], len(grouped["events"]), total, progress)
+    articles = [a for f in listed if (a := reader.cached(f, MARKDOWN_CAP, reader.article_file))]
     actors = reader.entities("actors.yaml", ACTOR_KINDS)
     places = reader.entities("places.yaml", None)
     digests = tuple(sorted(reader.digests.items()))
     content = Content(tuple(events), tuple(articles), tuple(actors), tuple(places), tuple(assets), digests)
     return content, list(dict.fromkeys(reader.diags))
+
+
+def _counted(files: list[Listed], before: int, total: int, progress: Progress | None) -> Iterator[Listed]:
+    """Yield ``files``, telling ``progress`` of each one after it was read."""
+    if progress is not None:
+        progress("reading", before, total)
+    for done, found in enumerate(files, before + 1):
+        yield found
+        if progress is not None:
+            progress("reading", done, total)

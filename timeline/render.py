@@ -35,6 +35,7 @@ from timeline.memo import Fragments, Memo
 from timeline.model import STATUSES, Event, Timeline
 from timeline.opendata import render_open_data
 from timeline.pages import ALL_INPUTS, PageSpec, plan_pages
+from timeline.progress import Progress
 from timeline.search import render_search_index
 from timeline.theme import builtin_themes, can_reuse, make_environment, static_files
 from timeline.workers import map_forked
@@ -262,6 +263,7 @@ def render_site(
     workers: int = 1,
     sink: Sink | None = None,
     defer_extras: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Render every page; return the output map and every problem (template errors, collisions).
 
@@ -273,6 +275,7 @@ def render_site(
     (config, theme, actors, places, tags, ids: so the same set of whole-site files), the feeds,
     open data and search files are not made here: the previous ones are kept for now and
     ``RenderedSite.deferred`` makes the new ones, for ``serve`` to write after the pages.
+    ``progress`` hears of each page rendered (see ``render_progress``).
     """
     env = env or make_environment(tl.config)
     # Per-build values travel with each render call, never in env.globals, so one environment
@@ -305,12 +308,17 @@ def render_site(
         else:
             todo.append(spec)
 
+    # Forking pays off only for many pages; a few pages render faster than a child starts.
+    forks = workers if len(todo) >= PARALLEL_FROM else 1
+    rendered = render_progress(progress, len(todo), forks)
+
     with young_collections() as collect:
 
         def render_one(spec: PageSpec) -> tuple[bytes | None, list[Diagnostic]]:
             found: list[Diagnostic] = []
             text = render_page(env, spec, tl.config, found, shared)
             collect()
+            rendered()
             return (None if text is None else text.encode("utf-8")), found
 
         def render_to_sink(spec: PageSpec) -> tuple[bool, list[Diagnostic]]:
@@ -320,8 +328,6 @@ def render_site(
                 sink.write(spec.path, data)
             return data is not None, found
 
-        # Forking pays off only for many pages; a few pages render faster than a child starts.
-        forks = workers if len(todo) >= PARALLEL_FROM else 1
         if sink is None:
             for spec, (data, found) in zip(todo, map_forked(render_one, todo, forks), strict=True):
                 diags += found
@@ -349,6 +355,8 @@ def render_site(
             prints.update({path: old[path] for path in extra})
         else:
             deferred = None
+            if progress is not None:
+                progress("feeds, open data, search", 0, 0)
             for path, data in later.files():
                 if sink is None:
                     pages[path] = data
@@ -369,6 +377,28 @@ def render_site(
         done = frozenset(streamed)
         return RenderedSite(PagesOnDisk(done, sink.final), copies, frozenset(kept), prints, done, deferred), diags
     return RenderedSite(pages, copies, frozenset(kept), prints, deferred=deferred), diags
+
+
+def render_progress(progress: Progress | None, total: int, forks: int) -> Callable[[], None]:
+    """Return a callable to run after each page, which tells ``progress`` how far rendering is.
+
+    Only the parent process reports (a forked worker shares the terminal but not the count).
+    The parent renders every ``forks``-th page while the workers render the rest at about the
+    same pace, so its own count times ``forks`` is the estimate shown.
+    """
+    if progress is None:
+        return lambda: None
+    parent = os.getpid()
+    done = 0
+
+    def rendered() -> None:
+        nonlocal done
+        if os.getpid() == parent:
+            done += 1
+            progress("rendering", min(done * forks, total), total)
+
+    progress("rendering", 0, total)
+    return rendered
 
 
 def render_page(

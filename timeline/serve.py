@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from timeline.errors import Diagnostic, error, escape_control
 from timeline.livereload import PREFIX, ReloadState, asset, decorate, seen_version
+from timeline.progress import WarningLog, format_seconds
 from timeline.sitefolder import SiteFolder, content_type
 from timeline.watch import Watcher
 
@@ -51,6 +52,8 @@ class RebuildResult:
     changed_urls: tuple[str, ...] = ()
     finish: Callable[[], None] | None = None
     """Work the build left until open pages have been told to reload (the whole-site files)."""
+    summary: str | None = None
+    """The line a good build ends with, in ``timeline build``'s words (None: just the time; "": nothing)."""
 
 
 Rebuild = Callable[[frozenset[Path]], RebuildResult]
@@ -76,6 +79,7 @@ class DevServer:
         watch: bool = True,
         out: TextIO | None = None,
         request_timeout: float = REQUEST_TIMEOUT,
+        port_fallback: bool = True,
     ) -> None:
         self.root = Path(root)
         self.source_root = Path(source_root)
@@ -89,6 +93,8 @@ class DevServer:
         self._rebuild_fn = rebuild
         self._port = port
         self.request_timeout = request_timeout
+        self._port_fallback = port_fallback
+        self._warnings = WarningLog()
         self._allowed = _LOOPBACK_NAMES | {_host_only(host)}
         self._watcher = (
             Watcher(watch_paths, self.rebuild, ignore_paths=ignore_paths, poll=poll, out=self.out) if watch else None
@@ -106,9 +112,11 @@ class DevServer:
 
     def start(self) -> None:
         """Bind (trying the next ports if taken), watch, run the first build, then serve."""
-        self._httpd = _bind(self.host, self._port, self)
+        self._httpd = _bind(self.host, self._port, self, fallback=self._port_fallback)
         self.address = (str(self._httpd.server_address[0]), int(self._httpd.server_address[1]))
         bound_port = self.address[1]
+        if self._port and bound_port != self._port:
+            self.say(f"port {self._port} is in use; serving on port {bound_port} instead")
         shown = f"[{self.host}]" if ":" in self.host else self.host
         self.url = f"http://{shown}:{bound_port}{self.base_path}"
         if not _is_loopback(self.host):
@@ -152,16 +160,21 @@ class DevServer:
         finally:
             self._building.clear()
         elapsed = (time.monotonic() - started) * 1000
-        for diagnostic in result.diagnostics:
-            self.say(diagnostic.format())
+        # Errors each time a build fails; warnings once when they appear and once when they go.
+        for line in self._warnings.lines(result.diagnostics, complete=result.ok):
+            self.say(line)
         if not result.ok:
-            self.say(f"Build failed after {elapsed:.0f} ms; still serving the last good site")
+            kept = "still serving the last good site" if self.root.is_dir() else "nothing to serve until it is fixed"
+            self.say(f"Build failed after {elapsed:.0f} ms; {kept}")
             self.state.publish_failure(result.diagnostics)
             return
         target = None
         if self.navigate and result.changed_urls:
             target = self.base_path + quote(result.changed_urls[0].lstrip("/"), safe="/")
-        self.say(f"Built in {elapsed:.0f} ms" + (f" ({len(changed)} changed)" if changed else ""))
+        if result.summary is None:
+            self.say(f"built in {format_seconds(elapsed / 1000)}" + (f" ({len(changed)} changed)" if changed else ""))
+        elif result.summary:
+            self.say(result.summary)
         self.state.publish_success(changed, target)
         if result.finish is not None:
             # After the reload is on its way: feeds and open data are not what an open page shows.
@@ -439,10 +452,20 @@ class _HTTPServer6(_HTTPServer):
     address_family = socket.AF_INET6
 
 
-def _bind(host: str, port: int, dev: DevServer) -> _HTTPServer:
-    """Bind ``host:port``, or the next free port after it when it is taken."""
+class PortInUse(OSError):
+    """An explicitly asked-for port is taken (a usage error: the user named it)."""
+
+    def __init__(self, host: str, port: int, free: int | None) -> None:
+        hint = f"; try --port {free}, which is free now" if free is not None else "; try another --port"
+        super().__init__(errno.EADDRINUSE, f"port {port} on {host} is in use{hint}")
+        self.port = port
+        self.free = free
+
+
+def _bind(host: str, port: int, dev: DevServer, *, fallback: bool = True) -> _HTTPServer:
+    """Bind ``host:port``; when it is taken, the next free port after it (``fallback``) or PortInUse."""
     cls = _HTTPServer6 if ":" in host else _HTTPServer
-    tries = 1 if port == 0 else PORT_TRIES
+    tries = 1 if port == 0 or not fallback else PORT_TRIES
     taken = OSError(errno.EADDRINUSE, "no free port")
     for candidate in range(port, min(port + tries, 65536)):
         try:
@@ -451,7 +474,24 @@ def _bind(host: str, port: int, dev: DevServer) -> _HTTPServer:
             if exc.errno != errno.EADDRINUSE:
                 raise
             taken = exc
+    if not fallback and port:
+        raise PortInUse(host, port, _free_port(host, port + 1))
     raise taken
+
+
+def _free_port(host: str, start: int) -> int | None:
+    """Return the first port from ``start`` that can be bound on ``host`` now, or None."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for candidate in range(start, min(start + PORT_TRIES, 65536)):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            if os.name != "nt":
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -599,8 +639,13 @@ def serve_site(
     poll: float | None = None,
     navigate: bool = False,
     out: TextIO | None = None,
+    port_fallback: bool = True,
 ) -> int:
-    """Build, serve and watch until Ctrl-C or SIGTERM; return the exit code (``out`` defaults to stderr)."""
+    """Build, serve and watch until Ctrl-C or SIGTERM; return the exit code (``out`` defaults to stderr).
+
+    A taken port is passed over for the next free one, said aloud; with ``port_fallback`` False
+    (the user named the port) it is a usage error instead: exit 2.
+    """
     out = out if out is not None else sys.stderr
     server = DevServer(
         root=root,
@@ -615,6 +660,7 @@ def serve_site(
         poll=poll,
         navigate=navigate,
         out=out,
+        port_fallback=port_fallback,
     )
     with warnings.catch_warnings(), _terminate_as_interrupt():
         # watchdog 7 warns when new nested folders make it add a watch twice; that is harmless noise.
@@ -622,6 +668,9 @@ def serve_site(
         try:
             try:
                 server.start()
+            except PortInUse as exc:
+                print(escape_control(f"error: {exc.strerror}"), file=out)
+                return 2
             except OSError as exc:
                 print(
                     escape_control(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}"),

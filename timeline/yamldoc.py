@@ -217,9 +217,8 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[
     except YamlProblem as exc:
         return fail(exc.pos, exc.message)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return fail((mark.line + 1, mark.column + 1) if mark else (1, 1), f"YAML syntax: {message}")
+        where, message = _syntax_error(exc, lines, line_offset)
+        return fail(where, f"YAML syntax: {message}")
     except yaml.YAMLError as exc:
         return fail(_reader_error_pos(exc, text), f"YAML: {_one_line(exc)}")
     except RecursionError:
@@ -230,6 +229,35 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[
     if line_offset:
         _shift(value, line_offset)
     return value, []
+
+
+# Constructs that a syntax error may have left open, as PyYAML names them in ``context``.
+_OPENED = {
+    "while parsing a flow sequence": "the list opened here with '[' is never closed",
+    "while parsing a flow mapping": "the mapping opened here with '{' is never closed",
+    "while scanning a quoted scalar": "the quoted text opened here is never closed",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, lines: list[str], line_offset: int) -> tuple[Pos, str]:
+    """Return where a syntax error is reported and its message, naming both ends of an unclosed construct.
+
+    The parser gives up where the text stops making sense, often a line after the real mistake
+    (an unclosed ``[``); the error is put at the construct's start and says where the parser stopped.
+    """
+    problem = (exc.problem_mark.line + 1, exc.problem_mark.column + 1) if exc.problem_mark else None
+    context = (exc.context_mark.line + 1, exc.context_mark.column + 1) if exc.context_mark else None
+    detail = exc.problem or "invalid YAML"
+    if context is None or problem is None or context == problem:
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        return problem or context or (1, 1), message
+    stopped_line, stopped_col = _clamp(problem, lines)
+    stopped = f"{stopped_line + line_offset}:{stopped_col}"
+    opened = _OPENED.get(exc.context or "")
+    if opened is not None:
+        return context, f"{opened}; the parser stopped at {stopped}: {detail}"
+    start_line, start_col = _clamp(context, lines)
+    return problem, f"{exc.context} (from {start_line + line_offset}:{start_col}), {detail}"
 
 
 def _reader_error_pos(exc: yaml.YAMLError, text: str) -> Pos:

@@ -4,10 +4,16 @@ Each folder of ``tests/sites_invalid`` is a site with one problem; ``expected.tx
 exact diagnostics. ``pad.txt`` (``path size``) grows a file to ``size`` bytes in the copy, so
 the size-cap sites need no large files in the repository. ``pytest --update-golden`` rewrites
 the expected files from the current output.
+
+Most runs call the command line in this process (``timeline.cli.main`` with its own output
+streams): a child process per site cost ~0.7 s each and tested nothing more. A few runs stay
+true child processes, so that the installed entry point, exit status and streams are covered.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import os
 import re
 import shutil
@@ -16,6 +22,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from timeline.cli import main
 
 SITES = Path(__file__).resolve().parent.parent / "sites_invalid"
 REPO = SITES.parent.parent
@@ -37,6 +45,22 @@ def prepare(name: str, tmp_path: Path) -> Path:
     return site
 
 
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """What one ``timeline check`` printed and returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def check(site: Path, *extra: str) -> Run:
+    """Run ``timeline check --strict`` on ``site`` in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "--strict", *extra, str(site)], out, err)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
 def run_check(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m timeline check --strict`` on ``site`` in a child process."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": "0"}
@@ -51,7 +75,7 @@ def run_check(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def diagnostics(result: subprocess.CompletedProcess[str]) -> list[str]:
+def diagnostics(result: Run | subprocess.CompletedProcess[str]) -> list[str]:
     """Return the diagnostic lines of a run (stdout, then stderr) in order, without the summary line."""
     lines = result.stdout.splitlines() + result.stderr.splitlines()
     return [line for line in lines if line.strip() and not SUMMARY_RE.match(line)]
@@ -60,7 +84,7 @@ def diagnostics(result: subprocess.CompletedProcess[str]) -> list[str]:
 @pytest.mark.parametrize("name", sorted(p.name for p in SITES.iterdir() if p.is_dir()))
 def test_bad_site_is_reported_exactly(name: str, tmp_path: Path, update_golden: bool) -> None:
     """Every bad-input site gives exactly its golden diagnostics, exit 1, and no traceback."""
-    result = run_check(prepare(name, tmp_path))
+    result = check(prepare(name, tmp_path))
     found = diagnostics(result)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 1, found
@@ -98,3 +122,13 @@ def test_example_site_reports_nothing() -> None:
     result = run_check(REPO)
     assert diagnostics(result) == []
     assert result.returncode == 0
+
+
+@pytest.mark.parametrize("name", ["yaml-syntax", "unknown-ref", "non-utf8"])
+def test_child_process_reports_the_same(name: str, tmp_path: Path) -> None:
+    """The real command, in its own process, prints what the in-process runs compare against."""
+    result = run_check(prepare(name, tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout == ""  # diagnostics are not results: they go to stderr
+    assert diagnostics(result) == (SITES / name / "expected.txt").read_text(encoding="utf-8").splitlines()

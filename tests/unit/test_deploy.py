@@ -274,9 +274,11 @@ def test_no_history_pushes_a_parentless_commit(setup: Setup) -> None:
 
 def test_dirty_tree_is_refused_unless_allowed(setup: Setup) -> None:
     write(setup.work / "site.yaml", "title: Changed\n")
-    with pytest.raises(DeployError, match="uncommitted changes.*--allow-dirty"):
+    with pytest.raises(DeployError, match="uncommitted changes.*--allow-dirty") as raised:
         setup.run()
     assert remote_ref(setup.bare) is None
+    # The first path whole: the porcelain line " M site.yaml" starts with a space.
+    assert "(site.yaml)" in str(raised.value)
 
     report, _ = setup.run(allow_dirty=True)
     assert report.pushed
@@ -287,8 +289,10 @@ def test_dirty_tree_is_refused_unless_allowed(setup: Setup) -> None:
 
 def test_untracked_file_counts_as_dirty(setup: Setup) -> None:
     write(setup.work / "content" / "events" / "new.yaml", "title: x\n")
-    with pytest.raises(DeployError, match="uncommitted"):
+    write(setup.work / "site.yaml", "title: Changed\n")
+    with pytest.raises(DeployError, match="uncommitted") as raised:
         setup.run()
+    assert "(site.yaml, content/)" in str(raised.value)
     assert remote_ref(setup.bare) is None
 
 

@@ -291,8 +291,40 @@ def test_taken_port_moves_to_next(build: FakeBuild, source: Path) -> None:
             assert dev.address[1] != port
             assert f"Serving on http://127.0.0.1:{dev.address[1]}/" in out_text(dev)
             assert get(dev, "/")[0] == 200
+            assert f"port {port} is in use; serving on port {dev.address[1]} instead" in out_text(dev)
         finally:
             dev.stop()
+
+
+def test_taken_explicit_port_is_a_usage_error_naming_a_free_one(tmp_path: Path) -> None:
+    """serve_site with a named port that is taken: exit 2, the port named, the next free one offered."""
+    out = io.StringIO()
+    built: list[frozenset[Path]] = []
+
+    def rebuild(changed: frozenset[Path]) -> RebuildResult:
+        built.append(changed)
+        return RebuildResult(True, ())
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = serve_site(
+            root=tmp_path / "site",
+            source_root=tmp_path,
+            rebuild=rebuild,
+            watch_paths=[],
+            ignore_paths=[],
+            port=port,
+            port_fallback=False,
+            out=out,
+        )
+    assert code == 2
+    message = out.getvalue()
+    assert f"port {port} on 127.0.0.1 is in use" in message
+    suggested = int(message.split("try --port ")[1].split(",")[0])
+    assert suggested > port
+    assert built == []  # refused before any build
 
 
 BAD_LINE = "title: <img src=x onerror=alert(1)> ["
@@ -557,7 +589,7 @@ def test_serve_site_runs_until_ctrl_c(tmp_path: Path) -> None:
         try:
             assert proc.stderr is not None
             lines = [proc.stderr.readline(), proc.stderr.readline()]
-            assert lines[0].startswith("Built in ") and lines[1].startswith("Serving on http://127.0.0.1:")
+            assert lines[0].startswith("built in ") and lines[1].startswith("Serving on http://127.0.0.1:")
             port = int(lines[1].rstrip("/\n").rsplit(":", 1)[1])
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/")

@@ -61,7 +61,28 @@ def test_block_scalar_points_at_its_first_character() -> None:
 def test_error_at_end_of_input_lies_inside_the_file() -> None:
     """A mark past the final newline is moved back onto the last line."""
     _, diags = load_yaml("title: [unclosed\n", "x.yaml")
-    assert (diags[0].line, diags[0].col) == (1, 17)
+    assert (diags[0].line, diags[0].col) == (1, 8)
+    assert "stopped at 1:17:" in diags[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "opened", "stopped"),
+    [
+        ("title: x\ndate: [2021-03-02\nsummary: y\n", 0, (2, 7), "3:8"),
+        ("title: x\ndate: [2021-03-02\nsummary: y\n", 1, (3, 7), "4:8"),
+        ('a: "abc\nb: c\n', 0, (1, 4), "2:5"),
+        ("a: {x: 1\nb: 2\n", 0, (1, 4), "2:2"),
+    ],
+)
+def test_unclosed_construct_is_reported_where_it_opens(
+    text: str, offset: int, opened: tuple[int, int], stopped: str
+) -> None:
+    """The error stands at the unclosed bracket or quote, and names where the parser gave up."""
+    _, diags = load_yaml(text, "x.yaml", line_offset=offset)
+    assert len(diags) == 1
+    assert (diags[0].line, diags[0].col) == opened
+    assert "never closed" in diags[0].message
+    assert f"the parser stopped at {stopped}:" in diags[0].message
 
 
 def test_regression_unprintable_character_raised_from_constructor() -> None:
