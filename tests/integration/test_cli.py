@@ -23,6 +23,7 @@ COMMANDS = [
     ["new"],
     ["new", "site"],
     ["new", "event"],
+    ["help"],
     ["import"],
     ["import", "article"],
     ["import", "timelinejs"],
@@ -140,10 +141,10 @@ def test_bad_date_on_new_event_is_a_usage_error(date: str, make_site: SiteFactor
 
 
 def test_good_new_event_prints_its_path_unless_quiet(make_site: SiteFactory) -> None:
-    """The written path is the result (stdout); -q leaves it out."""
+    """The written path is the result (stdout), the note about drafts goes to stderr; -q leaves both out."""
     site = make_site({})
     code, out, err = run(["new", "event", "Talks", "--date", "2020-10-23", "--site", str(site)])
-    assert (code, err) == (0, "")
+    assert code == 0 and "draft" in err
     assert out.strip().endswith("talks.yaml")
     code, out, err = run(["new", "event", "Other talks", "--date", "2020-10", "--site", str(site), "-q"])
     assert (code, out, err) == (0, "", "")
