@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from timeline.markdown import MARKUP_CHARS, MAX_LINES, MAX_MARKUP, make_parser, render_markdown
+from timeline.content.markdown import MARKUP_CHARS, MAX_LINES, MAX_MARKUP, make_parser, render_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 PROSE = (

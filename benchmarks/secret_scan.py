@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from timeline.build import build_site
-from timeline.credentials import find_secrets, redact
-from timeline.deploy import scan_contents, scan_site
+from timeline.build.pipeline import build_site
+from timeline.publish.credentials import find_secrets, redact
+from timeline.publish.deploy import scan_contents, scan_site
 
 HOSTILE = {
     "ghp_ + 1M letters": "ghp_" + "a" * 1_000_000,

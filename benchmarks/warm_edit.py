@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from timeline.build import build_site
-from timeline.session import BuildSession
+from timeline.build.pipeline import build_site
+from timeline.build.session import BuildSession
 
 
 def p95(times: list[float]) -> float:

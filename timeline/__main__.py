@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from timeline.cli import main
+from timeline.commands.cli import main
 
 sys.exit(main())

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from timeline.errors import Diagnostic
 
 if TYPE_CHECKING:
-    from timeline.render import RenderedSite
+    from timeline.pages.render import RenderedSite
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; ``total`` is 0 while it is not known."""

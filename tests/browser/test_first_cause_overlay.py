@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import SiteFactory
 from tests.integration.test_first_cause import BROKEN, CAUSE, FILES, GOOD_TALKS, OTHER
-from timeline.preview import make_rebuild
-from timeline.serve import DevServer
+from timeline.commands.preview import make_rebuild
+from timeline.serve.server import DevServer
 
 pytestmark = pytest.mark.browser
 

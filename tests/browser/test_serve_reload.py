@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from timeline.errors import error
-from timeline.livereload import MAX_STREAMS
-from timeline.serve import DevServer, RebuildResult
+from timeline.serve.livereload import MAX_STREAMS
+from timeline.serve.server import DevServer, RebuildResult
 
 pytestmark = pytest.mark.browser
 

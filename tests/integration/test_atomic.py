@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-import timeline.build
-import timeline.render
+import timeline.build.pipeline
+import timeline.pages.render
 from tests.conftest import copy_example as example_copy
-from timeline.build import build_site
-from timeline.cli import main
+from timeline.build.pipeline import build_site
+from timeline.commands.cli import main
 from timeline.errors import TimelineError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,10 +56,10 @@ def test_exception_while_rendering_page_k_keeps_old_output(
     """An exception escaping the renderer at page k leaves the old tree and no staging folder."""
     site, before = built
     _edit(site)
-    original = timeline.render.render_page
-    planned = timeline.build.run_pipeline(timeline.build.load_config(site)).timeline
+    original = timeline.pages.render.render_page
+    planned = timeline.build.pipeline.run_pipeline(timeline.build.pipeline.load_config(site)).timeline
     assert planned is not None
-    pages = len(timeline.render.plan_pages(planned))
+    pages = len(timeline.pages.render.plan_pages(planned))
     k = {"first": 1, "middle": pages // 2, "last": pages}[which]
     calls = []
 
@@ -69,7 +69,7 @@ def test_exception_while_rendering_page_k_keeps_old_output(
             raise RuntimeError(f"injected fault on page {k}")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(timeline.render, "render_page", exploding)
+    monkeypatch.setattr(timeline.pages.render, "render_page", exploding)
     with pytest.raises(RuntimeError, match="injected fault"):
         build_site(site)
     assert tree_hash(site / "_site") == before
@@ -83,7 +83,7 @@ def test_exception_while_writing_file_k_keeps_old_output(
     """A write failing at file k (disk full) is one located error; the old tree stays, no staging folder."""
     site, before = built
     _edit(site)
-    original = timeline.build._write_file
+    original = timeline.build.pipeline._write_file
     calls = []
 
     def counting(*args: Any, **kwargs: Any) -> None:
@@ -92,7 +92,7 @@ def test_exception_while_writing_file_k_keeps_old_output(
 
     # Only files whose bytes changed are written: count them on a copy of the output.
     shutil.copytree(site / "_site", tmp_path / "copy")
-    monkeypatch.setattr(timeline.build, "_write_file", counting)
+    monkeypatch.setattr(timeline.build.pipeline, "_write_file", counting)
     assert not build_site(site, tmp_path / "copy").failed()
     files = len(calls)
     assert files > 2
@@ -105,7 +105,7 @@ def test_exception_while_writing_file_k_keeps_old_output(
             raise OSError(28, "No space left on device", str(args[0]))
         original(*args, **kwargs)
 
-    monkeypatch.setattr(timeline.build, "_write_file", failing)
+    monkeypatch.setattr(timeline.build.pipeline, "_write_file", failing)
     with pytest.raises(TimelineError) as caught:
         build_site(site)
     (problem,) = caught.value.diagnostics

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
-from timeline.cache import BuildCache
-from timeline.session import fragments_key
+from timeline.build.session import fragments_key
+from timeline.incremental.store import BuildCache
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_example
-from timeline.cli import main
+from timeline.commands.cli import main
 
 MANIFEST = Path(".timeline-cache") / "manifest.json"
 EVENT = Path("content/events/washington-talks-scheduled.yaml")

@@ -5,7 +5,7 @@ exact diagnostics. ``pad.txt`` (``path size``) grows a file to ``size`` bytes in
 the size-cap sites need no large files in the repository. ``pytest --update-golden`` rewrites
 the expected files from the current output.
 
-Most runs call the command line in this process (``timeline.cli.main`` with its own output
+Most runs call the command line in this process (``timeline.commands.cli.main`` with its own output
 streams): a child process per site cost ~0.7 s each and tested nothing more. A few runs stay
 true child processes, so that the installed entry point, exit status and streams are covered.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.cli import main
+from timeline.commands.cli import main
 
 SITES = Path(__file__).resolve().parent.parent / "sites_invalid"
 REPO = SITES.parent.parent

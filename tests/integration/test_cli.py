@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.cli import main
+from timeline.commands.cli import main
 
 GOOD_EVENT = "title: Fighting\ndate: 2020-09-27\nsources:\n  - title: Report\n    url: https://example.org/r\n"
 COMMANDS = [

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-import timeline.build
+import timeline.build.pipeline
 from tests.conftest import copy_example
-from timeline.build import build_site
+from timeline.build.outputdir import JOURNAL
+from timeline.build.pipeline import build_site
 from timeline.errors import TimelineError
-from timeline.outputdir import JOURNAL
 
 LINE = re.compile(r"^(?P<path>/[^\n]*):1:1: error: cannot write the output folder [^\n]*: (?P<cause>[^\n]*)$")
 
@@ -198,7 +198,7 @@ def test_a_journal_cut_short_is_rolled_forward(tmp_path: Path, monkeypatch: pyte
         assert not build_site(site, out).failed()
         retitle(site, "Rolled forward")
         assert not build_site(site, tmp_path / "reference").failed()
-        original = timeline.build.apply_plan
+        original = timeline.build.pipeline.apply_plan
         moved: list[int] = []
 
         def interrupted(steps: list[tuple[str, str]], *args: object) -> None:
@@ -207,11 +207,11 @@ def test_a_journal_cut_short_is_rolled_forward(tmp_path: Path, monkeypatch: pyte
             moved.append(len(half))
             raise KeyboardInterrupt  # Ctrl-C in the middle of the moves
 
-        monkeypatch.setattr(timeline.build, "apply_plan", interrupted)
+        monkeypatch.setattr(timeline.build.pipeline, "apply_plan", interrupted)
         with pytest.raises(KeyboardInterrupt):
             build_site(site, out)
         assert moved and moved[0] > 0 and (out / JOURNAL).is_file()
-        monkeypatch.setattr(timeline.build, "apply_plan", original)
+        monkeypatch.setattr(timeline.build.pipeline, "apply_plan", original)
         assert build(site, "-o", out, "--no-cache").returncode == 0
         assert digest(out) == digest(tmp_path / "reference")
         assert leftovers(out) == []

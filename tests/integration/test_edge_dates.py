@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from timeline.build import check_site
-from timeline.cli import main
+from timeline.build.pipeline import check_site
+from timeline.commands.cli import main
 from timeline.errors import Diagnostic, TimelineError
 
 SPAN_FIELDS = ("event date", "end", "era")

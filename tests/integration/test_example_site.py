@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.integration.sitecrawl import broken_links, pages, tree_digest
-from timeline.build import build_site
-from timeline.dates import parse_span
+from timeline.build.pipeline import build_site
+from timeline.content.dates import parse_span
 
 REPO = Path(__file__).resolve().parents[2]
 

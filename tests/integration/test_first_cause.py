@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.cli import main
-from timeline.preview import make_rebuild
-from timeline.serve import DevServer
+from timeline.commands.cli import main
+from timeline.commands.preview import make_rebuild
+from timeline.serve.server import DevServer
 
 BROKEN = "content/events/talks.yaml"
 GOOD_TALKS = """\

@@ -9,7 +9,7 @@ import difflib
 import shutil
 from pathlib import Path
 
-from timeline.build import build_site
+from timeline.build.pipeline import build_site
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE.parent / "sites" / "basic"

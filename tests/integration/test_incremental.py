@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
-from timeline.build import build_site
-from timeline.session import BuildSession
+from timeline.build.pipeline import build_site
+from timeline.build.session import BuildSession
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = sorted(p.stem for p in (REPO / "content" / "events").glob("*.yaml"))

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-import timeline.build
+import timeline.build.pipeline
 from tests.conftest import copy_example
-from timeline.build import build_site
+from timeline.build.pipeline import build_site
 
 REPO = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("TIMELINE_KILLS", "12"))
@@ -187,7 +187,7 @@ def test_a_kill_inside_the_switch_leaves_a_whole_tree(tmp_path: Path, where: str
     pid = os.fork()
     if pid == 0:  # the child builds and kills itself at ``where``
         try:
-            apply_plan, exchange = timeline.build.apply_plan, timeline.build.exchange
+            apply_plan, exchange = timeline.build.pipeline.apply_plan, timeline.build.pipeline.exchange
 
             def cut_apply(steps: list[tuple[str, str]], *args: Path) -> None:
                 if where == "half-applied":
@@ -202,8 +202,8 @@ def test_a_kill_inside_the_switch_leaves_a_whole_tree(tmp_path: Path, where: str
                 exchange(*args)
                 os.kill(os.getpid(), signal.SIGKILL)
 
-            timeline.build.apply_plan = cut_apply  # type: ignore[assignment]
-            timeline.build.exchange = cut_exchange  # type: ignore[assignment]
+            timeline.build.pipeline.apply_plan = cut_apply  # type: ignore[assignment]
+            timeline.build.pipeline.exchange = cut_exchange  # type: ignore[assignment]
             build_site(site)
         finally:
             os._exit(0)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import timeline
-from timeline.preview import make_rebuild
-from timeline.serve import DevServer
+from timeline.commands.preview import make_rebuild
+from timeline.serve.server import DevServer
 
 BASIC = Path(__file__).resolve().parents[1] / "sites" / "basic"
 EVENT = Path("content/events/talks.yaml")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.preview import make_rebuild
-from timeline.serve import DevServer
+from timeline.commands.preview import make_rebuild
+from timeline.serve.server import DevServer
 
 SOURCED = "sources:\n  - title: Report\n    url: https://example.org/r\n"
 WARNING = "content/events/b.yaml:1:1: warning: event 'b' has no sources"

@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-import timeline.build
-import timeline.render
-import timeline.workers
+import timeline.build.pipeline
+import timeline.pages.render
+import timeline.parallel
 from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
-from timeline.build import MARKER, build_site, run_pipeline
-from timeline.cli import main
-from timeline.config import load_config
-from timeline.session import BuildSession
+from timeline.build.pipeline import MARKER, build_site, run_pipeline
+from timeline.build.session import BuildSession
+from timeline.commands.cli import main
+from timeline.content.config import load_config
 
 BAD_EVENT_TEMPLATE = (
     '{% extends "default/event.html" %}\n'
@@ -32,7 +32,7 @@ BAD_EVENT_TEMPLATE = (
 @pytest.fixture(autouse=True)
 def fork_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Render in forked workers even for the small example site."""
-    monkeypatch.setattr(timeline.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(timeline.pages.render, "PARALLEL_FROM", 1)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -42,14 +42,14 @@ def leftovers(folder: Path) -> list[str]:
 
 def log_writers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
     """Make every staged write append the writing process's id to ``log`` (children keep no memory)."""
-    original = timeline.build.Staging.write
+    original = timeline.build.pipeline.Staging.write
 
-    def write(self: timeline.build.Staging, rel: str, data: bytes) -> None:
+    def write(self: timeline.build.pipeline.Staging, rel: str, data: bytes) -> None:
         with log.open("a", encoding="utf-8") as file:
             file.write(f"{os.getpid()}\n")
         original(self, rel, data)
 
-    monkeypatch.setattr(timeline.build.Staging, "write", write)
+    monkeypatch.setattr(timeline.build.pipeline.Staging, "write", write)
 
 
 def edit(site: Path) -> None:
@@ -71,7 +71,7 @@ def test_forked_cold_build_equals_one_process_build(tmp_path: Path, monkeypatch:
     log = tmp_path / "writers.log"
     log_writers(monkeypatch, log)
     sent: list[int] = []
-    real_dump = timeline.workers.pickle.dump
+    real_dump = timeline.parallel.pickle.dump
 
     def dump(value: Any, file: Any, **kwargs: Any) -> None:
         # Runs in the child: record the size on disk, since the child's memory is thrown away.
@@ -79,7 +79,7 @@ def test_forked_cold_build_equals_one_process_build(tmp_path: Path, monkeypatch:
             record.write(f"{len(pickle.dumps(value))}\n")
         real_dump(value, file, **kwargs)
 
-    monkeypatch.setattr(timeline.workers.pickle, "dump", dump)
+    monkeypatch.setattr(timeline.parallel.pickle, "dump", dump)
     forked = build_site(site, tmp_path / "two", workers=2)
     assert not forked.failed(), forked.diagnostics
     writers = set(log.read_text(encoding="utf-8").split())
@@ -184,10 +184,10 @@ def test_a_dead_worker_is_redone_without_writing_through(tmp_path: Path, monkeyp
             os.utime(target, (1_000_000_000, 1_000_000_000))
     before = tree_digest(backup)
     parent = os.getpid()
-    original = timeline.build.Staging.write
+    original = timeline.build.pipeline.Staging.write
     counted: list[int] = []
 
-    def dying(self: timeline.build.Staging, rel: str, data: bytes) -> None:
+    def dying(self: timeline.build.pipeline.Staging, rel: str, data: bytes) -> None:
         original(self, rel, data)
         counted.append(1)
         if os.getpid() != parent and len(counted) == 5:
@@ -196,12 +196,12 @@ def test_a_dead_worker_is_redone_without_writing_through(tmp_path: Path, monkeyp
             torn.write_bytes(data[: len(data) // 2])
             os._exit(3)
 
-    monkeypatch.setattr(timeline.build.Staging, "write", dying)
+    monkeypatch.setattr(timeline.build.pipeline.Staging, "write", dying)
     edit(site)
     assert not build_site(site, workers=2).failed()
     assert tree_digest(backup) == before
     assert {p.stat().st_mtime for p in backup.rglob("*") if p.is_file()} == {1_000_000_000}
-    monkeypatch.setattr(timeline.build.Staging, "write", original)
+    monkeypatch.setattr(timeline.build.pipeline.Staging, "write", original)
     assert not build_site(site, tmp_path / "fresh", workers=1).failed()
     assert tree_digest(site / "_site") == tree_digest(tmp_path / "fresh")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from timeline.build import build_site
+from timeline.build.pipeline import build_site
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CSS = REPO / "themes" / "default" / "static" / "style.css"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from timeline.build import build_site, check_site
+from timeline.build.pipeline import build_site, check_site
 from timeline.errors import TimelineError
 
 REPO = Path(__file__).resolve().parents[2]

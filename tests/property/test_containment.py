@@ -12,11 +12,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import timeline.build
-from timeline.build import build_site
-from timeline.index import page_path
-from timeline.model import check_id, slugify
-from timeline.outputdir import target as _target
+import timeline.build.pipeline
+from timeline.build.outputdir import target as _target
+from timeline.build.pipeline import build_site
+from timeline.content.model import check_id, slugify
+from timeline.content.urls import page_path
 
 STAGING = Path("/srv/out/.site.staging-0000")
 HOSTILE = ["../", "..", "/", "\\", "%2e%2e", "\x00", ".", " ", "con", "AUX", "nul", "com1", "lpt9", "C:", "~", "%5c"]
@@ -110,8 +110,8 @@ def test_real_build_writes_only_inside_staging(tmp_path: Path, monkeypatch: pyte
         real_link(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
-    monkeypatch.setattr(timeline.build.os, "replace", replace)
-    monkeypatch.setattr(timeline.build.os, "link", link)
+    monkeypatch.setattr(timeline.build.pipeline.os, "replace", replace)
+    monkeypatch.setattr(timeline.build.pipeline.os, "link", link)
     result = build_site(site)
     assert not result.failed(), result.diagnostics
     out = (site / "_site").resolve()

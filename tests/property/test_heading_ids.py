@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.markdown import make_parser, render_markdown
-from timeline.model import slugify
+from timeline.content.markdown import make_parser, render_markdown
+from timeline.content.model import slugify
 
 
 def expected_ids(titles: list[str]) -> list[str]:

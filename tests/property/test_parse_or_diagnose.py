@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from timeline.config import SiteConfig
+from timeline.content.config import SiteConfig
+from timeline.content.linking import index_content
+from timeline.content.markdown import make_parser, render_markdown
+from timeline.content.model import Content
+from timeline.content.reader import _Reader
+from timeline.content.yamldoc import load_yaml, split_front_matter
 from timeline.errors import Diagnostic
-from timeline.index import index_content
-from timeline.markdown import make_parser, render_markdown
-from timeline.model import Content
-from timeline.reader import _Reader
-from timeline.yamldoc import load_yaml, split_front_matter
 
 BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 # Text that looks like our files, so that generation reaches past the first syntax error.

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.activecontent import svg_problems
-from timeline.cli import main
+from timeline.commands.cli import main
+from timeline.content.activecontent import svg_problems
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n{}\n</svg>\n'
 CLEAN = SVG.format(

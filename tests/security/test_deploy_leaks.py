@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from timeline.cli import main
-from timeline.credentials import find_secrets, redact
-from timeline.deploy import DeployError, publish
+from timeline.commands.cli import main
+from timeline.publish.credentials import find_secrets, redact
+from timeline.publish.deploy import DeployError, publish
 
 # Tokens made up for these tests, in the shapes the scan knows.
 AWS_ID = "AKIA" + "Q7XW2M4PLK9RTZ3B"

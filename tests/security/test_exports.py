@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.build import run_pipeline
-from timeline.cli import main
-from timeline.config import load_config
+from timeline.build.pipeline import run_pipeline
+from timeline.commands.cli import main
+from timeline.content.config import load_config
 
 # One value carrying every attack: a right-to-left override, a script end tag, an attribute
 # break-out, a spreadsheet formula and a line break that would start a new line or property.

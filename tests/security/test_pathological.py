@@ -18,8 +18,8 @@ from types import FrameType
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.build import build_site, check_site
-from timeline.markdown import MAX_MARKUP
+from timeline.build.pipeline import build_site, check_site
+from timeline.content.markdown import MAX_MARKUP
 
 LOCATED = re.compile(r"^\S[^:]*:\d+:\d+: (error|warning): \S")
 ARTICLE = "content/articles/a.md"

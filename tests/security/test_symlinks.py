@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.cli import main
-from timeline.sourcefile import link_problem
+from timeline.commands.cli import main
+from timeline.content.sourcefile import link_problem
 
 ENV = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzzzz\n"
 

@@ -12,10 +12,10 @@ import pytest
 
 from tests.conftest import copy_example as example_copy
 from tests.security.scan import scan_tree
-from timeline.cli import main
-from timeline.config import load_config
-from timeline.markdown import make_parser
-from timeline.theme import make_environment
+from timeline.commands.cli import main
+from timeline.content.config import load_config
+from timeline.content.markdown import make_parser
+from timeline.pages.theme import make_environment
 
 HOSTILE_EVENT = """\
 title: '"><script>alert(1)</script></script><script>alert(2)</script><!--'

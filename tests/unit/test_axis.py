@@ -9,12 +9,12 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
-from timeline.axis import position, render_axis, stretches
-from timeline.config import load_config
-from timeline.dates import EDate
-from timeline.index import index_content
-from timeline.model import Timeline
-from timeline.reader import read_content
+from timeline.content.config import load_config
+from timeline.content.dates import EDate
+from timeline.content.linking import index_content
+from timeline.content.model import Timeline
+from timeline.content.reader import read_content
+from timeline.pages.axis import position, render_axis, stretches
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.cache import (
+from timeline.content.dates import DateSpan, parse_date
+from timeline.content.model import Claim, Event, Ref, Source
+from timeline.incremental.memo import Fragments, KindMemo
+from timeline.incremental.store import (
     CACHE_DIR,
     MAGIC,
     BuildCache,
@@ -24,9 +27,6 @@ from timeline.cache import (
     hash_text,
     tool_version,
 )
-from timeline.dates import DateSpan, parse_date
-from timeline.memo import Fragments, KindMemo
-from timeline.model import Claim, Event, Ref, Source
 
 FP = Fingerprint(tool=tool_version(), config=hash_text("config"), theme=hash_text("theme"))
 

@@ -10,12 +10,12 @@ import icalendar
 import lxml.html
 
 from tests.unit.test_axis import make_site
-from timeline.axis import position, render_axis, stretches
-from timeline.build import build_site
-from timeline.config import SiteConfig
-from timeline.dates import EDate, parse_date
-from timeline.feeds import instant
-from timeline.icalendar import ics_date, observances
+from timeline.build.pipeline import build_site
+from timeline.content.config import SiteConfig
+from timeline.content.dates import EDate, parse_date
+from timeline.outputs.feeds import instant
+from timeline.outputs.ics import ics_date, observances
+from timeline.pages.axis import position, render_axis, stretches
 
 
 def test_leap_day_of_year_zero_has_its_place_on_the_axis() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline.config import load_config, normalize_base_url
+from timeline.content.config import load_config, normalize_base_url
 from timeline.errors import TimelineError, UsageError
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from timeline.dates import (
+from timeline.content.dates import (
     DateSpan,
     EDate,
     day_of_year,

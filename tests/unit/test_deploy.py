@@ -1,4 +1,4 @@
-"""Tests for timeline.deploy: real git, a local bare repository as the remote, no network."""
+"""Tests for timeline.publish.deploy: real git, a local bare repository as the remote, no network."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from timeline.deploy import DeployError, PublishReport, pages_url, publish, redact_url
-from timeline.scaffold import new_site
+from timeline.commands.scaffold import new_site
+from timeline.publish.deploy import DeployError, PublishReport, pages_url, publish, redact_url
 
 SECRET = "SEKRET123"
 
@@ -468,7 +468,7 @@ def test_redact_url_hides_user_info() -> None:
 def test_scaffolded_site_builds_and_deploys_exactly(
     setup: Setup, tmp_path: Path
 ) -> None:
-    from timeline.build import build_site
+    from timeline.build.pipeline import build_site
 
     source = tmp_path / "source"
     new_site(source)

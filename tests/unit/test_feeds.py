@@ -14,16 +14,16 @@ import pytest
 from lxml import etree
 
 from tests.conftest import copy_example as _site_copy
-from timeline.build import build_site
-from timeline.cache import decode, encode
-from timeline.config import load_config
+from timeline.build.pipeline import build_site
+from timeline.content.config import load_config
+from timeline.content.linking import index_content
+from timeline.content.model import Timeline
+from timeline.content.reader import read_content
 from timeline.errors import has_errors
-from timeline.feeds import ics_text, render_feeds
-from timeline.fingerprint import record_digests
-from timeline.index import index_content
-from timeline.memo import Fragments, Memo
-from timeline.model import Timeline
-from timeline.reader import read_content
+from timeline.incremental.memo import Fragments, Memo
+from timeline.incremental.store import decode, encode
+from timeline.outputs.feeds import ics_text, render_feeds
+from timeline.pages.reuse import record_digests
 
 REPO = Path(__file__).resolve().parents[2]
 XSD = REPO / "tests" / "fixtures" / "sitemap-0.9.xsd"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from timeline.dates import DateSpan, EDate, parse_date
-from timeline.i18n import STRINGS, Translator, check_language
-from timeline.model import ACTOR_KINDS, QUALIFIERS, STATUSES
+from timeline.content.dates import DateSpan, EDate, parse_date
+from timeline.content.model import ACTOR_KINDS, QUALIFIERS, STATUSES
+from timeline.pages.i18n import STRINGS, Translator, check_language
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "themes" / "default" / "templates"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from timeline.config import SiteConfig
-from timeline.index import index_content
-from timeline.reader import read_content
+from timeline.content.config import SiteConfig
+from timeline.content.linking import index_content
+from timeline.content.reader import read_content
 
 
 def check(root: Path, files: dict[str, str]) -> list[str]:

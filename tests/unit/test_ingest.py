@@ -9,17 +9,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.config import load_config
-from timeline.dates import parse_date
-from timeline.draft import ArticleDraft, DraftImage
+from timeline.content.config import load_config
+from timeline.content.dates import parse_date
+from timeline.content.reader import read_content
+from timeline.content.yamldoc import load_yaml, split_front_matter
 from timeline.errors import Diagnostic
-from timeline.ingest import (
+from timeline.importers.draft import ArticleDraft, DraftImage
+from timeline.importers.report import (
     format_article,
     import_article,
     read_report,
 )
-from timeline.reader import read_content
-from timeline.yamldoc import load_yaml, split_front_matter
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
 SEED = FIXTURES / "seed-okezone.txt"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from timeline.build import build_site
-from timeline.config import load_config
+from timeline.build.pipeline import build_site
+from timeline.content.config import load_config
 from timeline.errors import has_errors
-from timeline.interchange import import_file
-from timeline.timelinejs import markdown_of, tljs_date
+from timeline.importers.interchange import import_file
+from timeline.importers.timelinejs import markdown_of, tljs_date
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SITE = "title: Imported\nbase_url: https://example.org/imported/\n"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from timeline.build import build_site, run_pipeline
-from timeline.config import load_config
-from timeline.model import Timeline
+from timeline.build.pipeline import build_site, run_pipeline
+from timeline.content.config import load_config
+from timeline.content.model import Timeline
 
 REPO = Path(__file__).resolve().parents[2]
 PRECISION = {

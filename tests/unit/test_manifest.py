@@ -12,13 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import timeline.manifest as manifest_module
+import timeline.build.manifest as manifest_module
 from tests.conftest import REPO, SiteFactory
-from timeline.build import MARKER
-from timeline.cache import CACHE_DIR
-from timeline.config import SiteConfig, load_config
-from timeline.errors import warning
-from timeline.manifest import (
+from timeline.build.manifest import (
     RACY_NS,
     Manifest,
     as_warnings,
@@ -32,7 +28,10 @@ from timeline.manifest import (
     snapshot_outputs,
     stale_outputs,
 )
-from timeline.theme import builtin_themes
+from timeline.build.pipeline import MARKER
+from timeline.content.config import SiteConfig, load_config
+from timeline.errors import warning
+from timeline.layout import CACHE_DIR, builtin_themes
 
 LONG_AGO = time.time_ns() - 3_600 * 10**9
 
@@ -125,8 +124,8 @@ def test_the_key_follows_every_setting(site: Path, monkeypatch: pytest.MonkeyPat
 
 def test_the_key_is_the_same_in_another_process(site: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from timeline.config import load_config; "
-        "from timeline.manifest import manifest_key; print(manifest_key(load_config(Path(sys.argv[1])), False))"
+        "import sys; from pathlib import Path; from timeline.content.config import load_config; "
+        "from timeline.build.manifest import manifest_key; print(manifest_key(load_config(Path(sys.argv[1])), False))"
     )
     keys = set()
     for seed in ("1", "2"):

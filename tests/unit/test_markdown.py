@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from timeline.markdown import (
+from timeline.content.markdown import (
     MAX_BRACKET_DEPTH,
     MAX_DESTINATION_SCAN,
     MAX_LINES,
@@ -14,7 +14,7 @@ from timeline.markdown import (
     make_parser,
     render_markdown,
 )
-from timeline.schema import check_url, url_scheme
+from timeline.content.values import check_url, url_scheme
 
 
 def render(text: str, *, first_line: int = 1, first_col: int = 1) -> tuple[str, list[tuple[str, str, int, int]]]:

@@ -14,17 +14,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.build import build_site
-from timeline.config import load_config
+from timeline.build.pipeline import build_site
+from timeline.content.config import load_config
+from timeline.content.linking import index_content
+from timeline.content.model import Timeline
+from timeline.content.reader import read_content
 from timeline.errors import has_errors
-from timeline.fingerprint import record_digests
-from timeline.index import index_content
-from timeline.interchange import import_file
-from timeline.jsontext import Encoded, dumps
-from timeline.memo import Fragments, Memo
-from timeline.model import Timeline
-from timeline.opendata import CSV_COLUMNS, events_json_schema, render_open_data
-from timeline.reader import read_content
+from timeline.importers.interchange import import_file
+from timeline.incremental.memo import Fragments, Memo
+from timeline.outputs.jsontext import Encoded, dumps
+from timeline.outputs.opendata import CSV_COLUMNS, events_json_schema, render_open_data
+from timeline.pages.reuse import record_digests
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from timeline.outputdir import MARKER, SPARE, apply_plan, disk_error, exchange, plan_tree, recover, sibling
+from timeline.build.outputdir import MARKER, SPARE, apply_plan, disk_error, exchange, plan_tree, recover, sibling
 
 
 def write(folder: Path, files: dict[str, str]) -> None:

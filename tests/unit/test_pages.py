@@ -6,10 +6,10 @@ from pathlib import Path
 
 from tests.conftest import SiteFactory
 from tests.integration.sitecrawl import broken_links, pages
-from timeline.build import build_site
-from timeline.dates import DateSpan, EDate
-from timeline.model import Event
-from timeline.pages import split_timeline
+from timeline.build.pipeline import build_site
+from timeline.content.dates import DateSpan, EDate
+from timeline.content.model import Event
+from timeline.pages.plan import split_timeline
 
 
 def event(n: int, year: int) -> Event:
@@ -59,7 +59,7 @@ def test_long_timeline_gets_part_pages_linked_from_the_overview(make_site: SiteF
 
 
 def test_page_paths_match_the_plan(tmp_path: Path) -> None:
-    from timeline.pages import page_paths, plan_pages
+    from timeline.pages.plan import page_paths, plan_pages
 
     repo = Path(__file__).resolve().parents[2]
     result = build_site(repo, tmp_path / "out", workers=1)
@@ -69,7 +69,7 @@ def test_page_paths_match_the_plan(tmp_path: Path) -> None:
 
 def test_split_timeline_incremental_equals_full(make_site: SiteFactory, tmp_path: Path) -> None:
     from tests.integration.sitecrawl import tree_digest
-    from timeline.session import BuildSession
+    from timeline.build.session import BuildSession
 
     files = {
         f"content/events/e{n:03d}.yaml": (

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteFactory
-from timeline.build import check_site
-from timeline.cli import main
-from timeline.publishing import refusal
+from timeline.build.pipeline import check_site
+from timeline.commands.cli import main
+from timeline.publish.rule import refusal
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCED = "title: Talks\ndate: 2020-10-01\nsources:\n  - title: Report\n    url: https://example.org/r\n"

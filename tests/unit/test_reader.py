@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from timeline.config import SiteConfig
+from timeline.content.config import SiteConfig
+from timeline.content.model import Content
+from timeline.content.reader import MARKDOWN_CAP, YAML_CAP, read_content
 from timeline.errors import Diagnostic
-from timeline.model import Content
-from timeline.reader import MARKDOWN_CAP, YAML_CAP, read_content
 
 
 def read(root: Path, files: dict[str, str | bytes]) -> tuple[Content, list[str]]:

@@ -1,4 +1,4 @@
-"""Tests for timeline.scaffold: `timeline new site` and `timeline new event`."""
+"""Tests for timeline.commands.scaffold: `timeline new site` and `timeline new event`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from timeline.config import load_config
+from timeline.commands.scaffold import WORKFLOW, new_event, new_site
+from timeline.content.config import load_config
+from timeline.content.linking import index_content
+from timeline.content.reader import read_content
+from timeline.content.urls import page_path
 from timeline.errors import TimelineError
-from timeline.index import index_content, page_path
-from timeline.reader import read_content
-from timeline.scaffold import WORKFLOW, new_event, new_site
 
 EXPECTED = [
     ".github/workflows/pages.yml",
@@ -181,7 +182,7 @@ def test_new_event_outside_a_site_is_refused(tmp_path: Path) -> None:
 
 def test_scaffolded_site_builds(tmp_path: Path) -> None:
     # Written against the lead's build entry point `build_site(site_dir, out_dir)`.
-    from timeline.build import build_site
+    from timeline.build.pipeline import build_site
 
     site = tmp_path / "my-site"
     new_site(site)

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from timeline.config import load_config
-from timeline.fingerprint import record_digests
-from timeline.index import index_content
-from timeline.memo import Fragments, Memo
-from timeline.model import Timeline
-from timeline.reader import read_content
-from timeline.search import render_search_index, strip_html
+from timeline.content.config import load_config
+from timeline.content.linking import index_content
+from timeline.content.model import Timeline
+from timeline.content.reader import read_content
+from timeline.incremental.memo import Fragments, Memo
+from timeline.outputs.search import render_search_index, strip_html
+from timeline.pages.reuse import record_digests
 
 REPO = Path(__file__).resolve().parents[2]
 FIELDS = {"actors", "date", "disputed", "end", "id", "places", "status", "summary", "tags", "title", "url", "year"}

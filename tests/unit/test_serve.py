@@ -21,8 +21,8 @@ import pytest
 
 import timeline
 from timeline.errors import Diagnostic, error
-from timeline.livereload import MAX_STREAMS
-from timeline.serve import DevServer, RebuildResult, serve_site
+from timeline.serve.livereload import MAX_STREAMS
+from timeline.serve.server import DevServer, RebuildResult, serve_site
 
 INDEX = "<!doctype html><html><head><title>Home</title></head><body><h1>Home</h1></body></html>"
 
@@ -570,7 +570,7 @@ def test_watcher_drives_rebuilds_end_to_end(build: FakeBuild, source: Path) -> N
 
 SERVE_SCRIPT = """
 import pathlib, sys
-from timeline.serve import RebuildResult, serve_site
+from timeline.serve.server import RebuildResult, serve_site
 root = pathlib.Path(sys.argv[1])
 def build(changed):
     root.mkdir(exist_ok=True)
@@ -666,7 +666,7 @@ def test_idle_connections_hold_no_thread_and_are_closed_at_the_deadline(build: F
 
 
 def test_request_threads_are_bounded_and_the_excess_waits_or_is_refused(build: FakeBuild, source: Path) -> None:
-    from timeline.serve import MAX_HANDLERS
+    from timeline.serve.server import MAX_HANDLERS
 
     build.pages["big.bin"] = "x" * (16 << 20)  # more than loopback buffers hold: a non-reader stalls
     dev = make_server(build, source, request_timeout=1.0)
@@ -745,7 +745,7 @@ def test_over_long_path_is_404(server: DevServer, path: str) -> None:
 
 
 def test_beyond_the_waiting_limit_the_oldest_idle_connection_goes_first(build: FakeBuild, source: Path) -> None:
-    from timeline.serve import MAX_WAITING
+    from timeline.serve.server import MAX_WAITING
 
     dev = make_server(build, source, request_timeout=30.0)
     dev.start()

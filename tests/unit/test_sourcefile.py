@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from timeline.sourcefile import RACY_NS, StatMemo, digest_source
+from timeline.content.sourcefile import RACY_NS, StatMemo, digest_source
 
 CAP = 1 << 20
 

@@ -14,7 +14,7 @@ import pytest
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from timeline.watch import Watcher, WatchPlan, is_ignored_name
+from timeline.serve.watch import Watcher, WatchPlan, is_ignored_name
 
 # watchdog 7 warns when a burst of new nested folders makes it add the same watch twice (harmless).
 pytestmark = pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")

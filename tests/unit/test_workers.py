@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import timeline.index
-import timeline.render
+import timeline.content.linking
+import timeline.pages.render
 from tests.integration.sitecrawl import tree_digest
-from timeline.build import build_site
-from timeline.workers import map_forked
+from timeline.build.pipeline import build_site
+from timeline.parallel import map_forked
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,8 +42,8 @@ def test_a_failing_item_fails_as_it_would_serially() -> None:
 
 
 def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(timeline.render, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(timeline.index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(timeline.pages.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(timeline.content.linking, "PARALLEL_FROM", 1)
 
     build_site(REPO, tmp_path / "one", workers=1)
     build_site(REPO, tmp_path / "two", workers=2)

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from timeline import __version__
-from timeline.scaffold import DISTRIBUTION, WORKFLOW
+from timeline.commands.scaffold import DISTRIBUTION, WORKFLOW
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW_FILE = REPO / ".github" / "workflows" / "pages.yml"

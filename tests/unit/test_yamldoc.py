@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.yamldoc import YList, YMap, load_yaml, split_front_matter, unclosed_front_matter
+from timeline.content.yamldoc import YList, YMap, load_yaml, split_front_matter, unclosed_front_matter
 
 
 def test_no_implicit_typing() -> None:
@@ -116,7 +116,7 @@ def test_regression_unclosed_front_matter() -> None:
 
 def _shape(value: object) -> object:
     """Return a value with every position it carries, for comparing two loaders."""
-    from timeline.yamldoc import YList, YMap
+    from timeline.content.yamldoc import YList, YMap
 
     if isinstance(value, YMap):
         items = tuple((k, value.key_pos[k], value.value_pos[k], _shape(v)) for k, v in value.items())
@@ -127,7 +127,7 @@ def _shape(value: object) -> object:
 
 
 def _reference(text: str) -> object:
-    from timeline.yamldoc import _BREAK_RE, _convert, _StrictLoader
+    from timeline.content.yamldoc import _BREAK_RE, _convert, _StrictLoader
 
     loader = _StrictLoader(text)
     try:
@@ -151,7 +151,7 @@ def test_libyaml_path_matches_pure_python_on_real_files() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab:- \n'\"|>#[]{},\t1") + ["é", "\u2028"]), max_size=80))
 def test_libyaml_path_never_disagrees_with_pure_python(text: str) -> None:
-    from timeline.yamldoc import _BREAK_RE, _fast_load
+    from timeline.content.yamldoc import _BREAK_RE, _fast_load
 
     ok, value = _fast_load(text, _BREAK_RE.split(text))
     try:
@@ -165,7 +165,7 @@ def test_libyaml_path_never_disagrees_with_pure_python(text: str) -> None:
 def test_libyaml_is_used_when_pyyaml_has_it() -> None:
     import yaml
 
-    from timeline import yamldoc
+    from timeline.content import yamldoc
 
     if yaml.__with_libyaml__:
         assert yamldoc._FastStrictLoader is not yamldoc._StrictLoader

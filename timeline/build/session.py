@@ -1,0 +1,156 @@
+"""What one process keeps between builds of a site, so that a rebuild redoes only what changed.
+
+``serve`` keeps a session in memory for as long as it runs; ``build`` loads one from the build
+cache (``.timeline-cache/``) and saves it back. Either way the output must be byte-identical to
+a fresh build: every reuse is keyed by the full input of the step it skips (see ``memo``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from timeline.content.config import SiteConfig
+from timeline.content.linking import MarkdownMemo
+from timeline.content.reader import RecordMemo
+from timeline.content.sourcefile import StatMemo
+from timeline.errors import Diagnostic
+from timeline.incremental.memo import KindMemo, Memo
+from timeline.incremental.store import BuildCache
+from timeline.pages.render import CardMemo
+from timeline.pages.theme import make_environment, theme_dirs
+
+# The whole session is one entry: one read at start-up beats thousands of small files.
+SESSION_KEY = hashlib.sha256(b"timeline build session").hexdigest()
+
+
+class EnvironmentCache:
+    """Jinja environments by theme chain, reused across builds; templates reload when edited."""
+
+    def __init__(self) -> None:
+        self._envs: dict[tuple[Path, ...], jinja2.Environment] = {}
+        self._digests: dict[tuple[Path, ...], dict[Path, str]] = {}
+
+    def get(self, config: SiteConfig) -> jinja2.Environment:
+        """Return the environment for this config's theme chain, making it once."""
+        # A template added to an override theme must win at once, so the key lists the files.
+        dirs = theme_dirs(config)
+        files = sorted(p for d in dirs for p in (d / "templates").rglob("*"))
+        key = (*dirs, *files)
+        if key not in self._envs:
+            self._envs[key] = make_environment(config)
+        env = self._envs[key]
+        _forget_edited(env, files, self._digests.setdefault(key, {}))
+        return env
+
+
+def _forget_edited(env: jinja2.Environment, files: list[Path], digests: dict[Path, str]) -> None:
+    """Drop the compiled templates whose files' bytes differ from ``digests`` (updated in place)."""
+    # Jinja reloads a template when its mtime changes; an edit that keeps the mtime (a restore,
+    # a save in the same clock tick) would go unseen, so compiled templates are checked by bytes.
+    edited: set[str] = set()
+    for path in files:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue  # a folder, or gone since the listing: Jinja reports a missing template itself
+        if digests.get(path, digest) != digest:
+            edited.add(os.path.realpath(path))
+        digests[path] = digest
+    if edited and env.cache is not None:
+        for cache_key, template in env.cache.items():
+            if template.filename is not None and os.path.realpath(template.filename) in edited:
+                del env.cache[cache_key]
+
+
+class BuildSession:
+    """Compiled templates, parsed records, rendered Markdown, and what each output folder holds."""
+
+    def __init__(self) -> None:
+        self.environments = EnvironmentCache()
+        self.records: RecordMemo = Memo()
+        self.stats: StatMemo = {}
+        """Kept in memory only: a saved one would trust times that another process may not keep."""
+        self.markdown: MarkdownMemo = Memo()
+        self.cards: CardMemo = Memo()
+        self.fragments: Memo[str, Any] = Memo()
+        self.outputs: dict[str, dict[str, str]] = {}
+        """Output folder -> fingerprint of every file in it, as the last build wrote it."""
+
+    def finish(self) -> None:
+        """Drop what the last build did not use, so the session does not grow without end."""
+        self.records.prune()
+        self.markdown.prune()
+        self.cards.prune()
+        self.fragments.prune()
+
+
+def fragments_key(kind: str) -> str:
+    """Return the cache key of the saved pieces of ``kind`` (see ``KindMemo``)."""
+    return hashlib.sha256(f"timeline build session\0fragments\0{kind}".encode()).hexdigest()
+
+
+def _spilled_fragments(cache: BuildCache, kinds: list[str]) -> KindMemo:
+    """Return a memo of pieces that keeps each kind in its own cache entry while it is not in use."""
+
+    def load(kind: str) -> dict[str, Any] | None:
+        found = cache.get(fragments_key(kind))
+        return found if isinstance(found, dict) else None
+
+    def save(kind: str, entries: dict[str, Any]) -> None:
+        cache.put(fragments_key(kind), entries)
+
+    return KindMemo(load, save, kinds)
+
+
+def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]]:
+    """Return the session saved in the site's build cache (a new one if there is none or it is unusable)."""
+    cache = BuildCache(root)
+    session = BuildSession()
+    state = cache.get(SESSION_KEY) if cache.enabled else None
+    kinds: list[str] = []
+    if isinstance(state, dict):
+        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs")]
+        found = state.get("fragments")
+        listed = [kind for kind in found if isinstance(kind, str)] if isinstance(found, list) else None
+        if all(isinstance(part, dict) for part in parts) and listed is not None:
+            session.records = Memo(parts[0])
+            session.markdown = Memo(parts[1])
+            session.cards = Memo(parts[2])
+            session.outputs = parts[3]
+            kinds = listed
+    if cache.enabled:
+        # The pieces of the site-wide files are the largest part of a session, and each file needs
+        # only its own kind: they stay on disk until asked for (see ``KindMemo``).
+        session.fragments = _spilled_fragments(cache, kinds)
+    return session, cache, cache.news()
+
+
+def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
+    """Write the session into the build cache; return any warning not reported yet (some come mid-build)."""
+    if cache.enabled:
+        fragments = session.fragments
+        if not isinstance(fragments, KindMemo):
+            # A session that kept its pieces in memory (one not made by load_session).
+            spilled = _spilled_fragments(cache, [])
+            for key, value in fragments.entries.items():
+                spilled.put(key, value)
+            fragments = spilled
+        fragments.prune()
+        kinds = sorted(fragments.kinds)
+        state: dict[str, Any] = {
+            "records": session.records.entries,
+            "markdown": session.markdown.entries,
+            "cards": session.cards.entries,
+            "fragments": kinds,
+            "outputs": session.outputs,
+        }
+        cache.put(SESSION_KEY, state)
+        # Kinds this build did not ask for are still good (it made no site-wide file): keep their entries.
+        cache.touched.update(fragments_key(kind) for kind in kinds)
+        cache.sweep()
+    return cache.news()

@@ -1,0 +1,1 @@
+"""What the site says: settings, dates, the strict YAML loader, reading files into frozen records, and linking them."""

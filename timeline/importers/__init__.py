@@ -1,0 +1,1 @@
+"""Turn reports and other tools' timelines into content files."""

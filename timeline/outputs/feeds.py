@@ -1,0 +1,317 @@
+"""Feeds for people who follow the timeline: Atom, iCalendar, sitemap and robots.txt.
+
+Every date written here comes from the content (an event's ``updated``, else the latest date it
+holds). Only when the content has no usable date does ``SOURCE_DATE_EPOCH`` (else the Unix
+epoch) stand in, so the output never depends on the build clock.
+
+Each record's part of a file (its Atom entry, sitemap date, VEVENT) is a piece made through
+``timeline.incremental.memo.Fragments``, so a warm build makes again only the pieces of changed records;
+what spans records (order, the feed's ``updated``, which events a calendar lists) is computed
+every build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import html.parser
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from typing import TypeVar
+
+from timeline.content.config import SiteConfig
+from timeline.content.dates import EDate, zone_info
+from timeline.content.markdown import html_text
+from timeline.content.model import Article, Event, Timeline
+from timeline.content.urls import absolute_links, is_absolute, page_path, site_host, site_url, uri
+from timeline.incremental.memo import Fragments
+from timeline.outputs.ics import (
+    XML_INVALID,
+    Observances,
+    ZoneYears,
+    calendar,
+    day_after,
+    folded,
+    ics_date,
+    ics_text,
+    ics_time,
+)
+from timeline.pages.i18n import Translator
+from timeline.pages.plan import page_paths
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+R = TypeVar("R", Event, Article)
+
+
+def fallback_instant() -> dt.datetime:
+    """Return ``SOURCE_DATE_EPOCH`` (else the Unix epoch) for dates the content cannot give."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(raw) if re.fullmatch(r"-?\d{1,12}", raw) else 0
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def instant(date: EDate, config: SiteConfig) -> dt.datetime | None:
+    """Return the UTC instant a date starts at (dates without a zone in the site's zone)."""
+    if date.year < 1:
+        return None
+    moment = date.moment()
+    if moment is None:
+        wall = dt.datetime(
+            date.year, date.month or 1, date.day or 1, date.hour or 0, date.minute or 0, date.second or 0
+        )
+        try:
+            return wall.replace(tzinfo=zone_info(config.timezone)).astimezone(dt.UTC)
+        except OverflowError:
+            # Only a calendar date can get here (the reader refuses such date-times): 0001-01-01
+            # east of Greenwich starts before the first datetime, so it is taken as UTC.
+            return wall.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def latest(dates: Iterable[EDate | None], config: SiteConfig) -> tuple[dt.datetime, EDate] | None:
+    """Return the latest of ``dates`` as (UTC instant, date), or None if none is usable."""
+    found = [(i, d) for d in dates if d is not None and (i := instant(d, config)) is not None]
+    return max(found, key=lambda pair: (pair[0], pair[1].sort_key())) if found else None
+
+
+def event_dates(tl: Timeline, event: Event) -> list[EDate | None]:
+    """Return the dates an event's record holds: its own, its corrections', its sources'."""
+    dates: list[EDate | None] = [event.span.start, event.span.end]
+    dates += [c.date for c in event.corrections] + [c.date for c in event.claims]
+    for source in event.sources:
+        article = tl.article_by_id.get(source.article)
+        dates += [source.published, source.accessed, article.published if article else None]
+    return dates
+
+
+def event_updated(tl: Timeline, event: Event) -> tuple[dt.datetime, EDate | None]:
+    """Return when an event's record last changed: ``updated``, else the latest date in it."""
+    found = latest([event.updated], tl.config) or latest(event_dates(tl, event), tl.config)
+    return found if found else (fallback_instant(), None)
+
+
+def article_updated(tl: Timeline, article: Article) -> tuple[dt.datetime, EDate | None]:
+    """Return an article's publication instant, else the fallback."""
+    found = latest([article.published], tl.config)
+    return found if found else (fallback_instant(), None)
+
+
+def _x(text: str) -> str:
+    return html.escape(XML_INVALID.sub("", text), quote=True)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"  # years < 1000 too
+
+
+def _atom_id(config: SiteConfig, path: str) -> str:
+    if is_absolute(config):
+        return site_url(config, path)
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{config.title}\n{path}").urn
+
+
+def _atom(tl: Timeline, name: str, title: str, entries: list[tuple[dt.datetime, str]]) -> bytes:
+    config = tl.config
+    updated = max((moment for moment, _ in entries), default=fallback_instant())
+    author = config.author or config.title
+    head = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}" xml:lang="{_x(config.language)}">',
+        f"<id>{_x(_atom_id(config, name))}</id>",
+        f"<title>{_x(title)}</title>",
+    ]
+    if config.description:
+        head.append(f"<subtitle>{_x(config.description)}</subtitle>")
+    head += [
+        f"<updated>{_stamp(updated)}</updated>",
+        f'<link rel="self" type="application/atom+xml" href="{_x(site_url(config, name))}"/>',
+        f'<link rel="alternate" type="text/html" href="{_x(site_url(config))}"/>',
+        f"<author><name>{_x(author)}</name></author>",
+        "<generator>timeline</generator>",
+    ]
+    body = [text for _, text in entries]
+    return ("\n".join([*head, *body, "</feed>"]) + "\n").encode("utf-8")
+
+
+def _entry(tl: Timeline, path: str, title: str, updated: dt.datetime, summary: str, extra: list[str]) -> str:
+    config = tl.config
+    parts = [
+        "<entry>",
+        f"<id>{_x(_atom_id(config, path))}</id>",
+        f"<title>{_x(title)}</title>",
+        f"<updated>{_stamp(updated)}</updated>",
+        f'<link rel="alternate" type="text/html" href="{_x(site_url(config, path))}"/>',
+        *extra,
+        f'<summary type="html">{_x(absolute_links(summary, config))}</summary>',
+        "</entry>",
+    ]
+    return "\n".join(parts)
+
+
+def _dated(kind: str) -> str:
+    # A piece that may show the fallback date is kept only while SOURCE_DATE_EPOCH stays the same.
+    return f"{kind}@{fallback_instant().isoformat()}"
+
+
+def _event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
+    updated, _ = event_updated(tl, event)
+    extra = [f'<category term="{_x(tag)}"/>' for tag in event.tags]
+    summary = tl.html.get(f"event:{event.id}:summary", "")
+    path = page_path("event", event.id)
+    return updated.isoformat(), _entry(tl, path, event.title, updated, summary, extra)
+
+
+def _article_entry(tl: Timeline, article: Article) -> tuple[str, str]:
+    updated, published = article_updated(tl, article)
+    extra = []
+    if published is not None:
+        extra.append(f"<published>{_stamp(updated)}</published>")
+    name = article.author or article.publisher
+    if name:
+        extra.append(f"<author><name>{_x(name)}</name></author>")
+    if article.url:
+        extra.append(f'<link rel="related" type="text/html" href="{_x(article.url)}"/>')
+    extra += [f'<category term="{_x(tag)}"/>' for tag in article.tags]
+    summary = tl.html.get(f"article:{article.id}:summary", "")
+    path = page_path("article", article.id)
+    return updated.isoformat(), _entry(tl, path, article.title, updated, summary, extra)
+
+
+def _entries(pairs: Iterable[tuple[str, str]]) -> list[tuple[dt.datetime, str]]:
+    # Pieces hold instants as ISO text: a build cache unpickles only timeline's own types.
+    return [(dt.datetime.fromisoformat(moment), text) for moment, text in pairs]
+
+
+def events_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+    """Return the Atom feed of events, the latest event first."""
+    pieces, kind = pieces or Fragments(), _dated("atom")
+    pairs = [pieces.get(kind, f"event:{e.id}", partial(_event_entry, tl, e)) for e in reversed(tl.events)]
+    return _atom(tl, "feed.xml", tl.config.title, _entries(pairs))
+
+
+def articles_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+    """Return the Atom feed of collected articles, newest first."""
+    pieces, kind = pieces or Fragments(), _dated("atom")
+    pairs = [pieces.get(kind, f"article:{a.id}", partial(_article_entry, tl, a)) for a in tl.articles]
+    return _atom(tl, "articles.xml", f"{tl.config.title}: articles", _entries(pairs))
+
+
+def _record_lastmod(
+    updated: Callable[[Timeline, R], tuple[dt.datetime, EDate | None]], tl: Timeline, record: R
+) -> str | None:
+    moment, date = updated(tl, record)
+    return _stamp(moment) if date is not None and date.precision not in ("year", "month") else None
+
+
+def sitemap(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+    """Return ``sitemap.xml`` with every page but the 404 page; ``lastmod`` only from content."""
+    config = tl.config
+    pieces, kind = pieces or Fragments(), _dated("lastmod")
+    modified: dict[str, str | None] = {}
+    for event in tl.events:
+        stamp = pieces.get(kind, f"event:{event.id}", partial(_record_lastmod, event_updated, tl, event))
+        modified[page_path("event", event.id) + "index.html"] = stamp
+    for article in tl.articles:
+        stamp = pieces.get(kind, f"article:{article.id}", partial(_record_lastmod, article_updated, tl, article))
+        modified[page_path("article", article.id) + "index.html"] = stamp
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    for path in sorted(page_paths(tl)):
+        if path == "404.html":
+            continue
+        lines.append(f"<url><loc>{_x(site_url(config, path))}</loc>")
+        stamp = modified.get(path)
+        if stamp is not None:
+            lines.append(f"<lastmod>{stamp}</lastmod>")
+        lines.append("</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(tl: Timeline) -> bytes:
+    """Return ``robots.txt``: allow everything, and name the sitemap when its URL is absolute."""
+    lines = ["User-agent: *", "Allow: /"]
+    if is_absolute(tl.config):
+        lines.append(f"Sitemap: {uri(site_url(tl.config, 'sitemap.xml'))}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _vevent(tl: Timeline, event: Event, zones: Observances) -> tuple[str, ZoneYears] | None:
+    """Return an event's folded VEVENT and its zones, or None when its start is a year or a month (see the docs)."""
+    config = tl.config
+    start, end = event.span.start, event.span.end
+    if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
+        return None
+    stamp, _ = event_updated(tl, event)
+    uid = ics_text(f"{event.id}@{site_host(config)}")
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{ics_date(stamp.astimezone(dt.UTC))}Z"]
+    if start.hour is None:
+        lines.append(f"DTSTART;VALUE=DATE:{ics_date(day_after(start) - dt.timedelta(days=1))}")
+        last = end if end is not None and 1 <= end.year <= 9998 else start
+        lines.append(f"DTEND;VALUE=DATE:{ics_date(day_after(last))}")
+    else:
+        lines.append(ics_time("DTSTART", start, instant(start, config), config))
+        if end is not None and end.hour is not None:
+            lines.append(ics_time("DTEND", end, instant(end, config), config))
+    t = Translator(config.language)
+    summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
+    description = "\n\n".join(p for p in (t.span(event.span), summary, site_url(config,
+                                page_path("event", event.id)) if is_absolute(config) else "") if p)  # fmt: skip
+    lines += [f"SUMMARY:{ics_text(event.title)}", f"DESCRIPTION:{ics_text(description)}"]
+    places = [tl.places[p].name for p in event.places if p in tl.places]
+    if places:
+        lines.append(f"LOCATION:{ics_text(', '.join(places))}")
+    if event.tags:
+        lines.append("CATEGORIES:" + ",".join(ics_text(tag) for tag in event.tags))
+    if is_absolute(config):
+        lines.append(f"URL:{uri(site_url(config, page_path('event', event.id)))}")
+    if event.status == "scheduled" or start.uncertain or start.approximate:
+        lines.append("STATUS:TENTATIVE")
+    return folded([*lines, "END:VEVENT"]), zones.of_dates((start, end), config)
+
+
+class CalendarParts:
+    """Each event's VEVENT, made once per build (and, with pieces, once per change of the event)."""
+
+    def __init__(self, tl: Timeline, pieces: Fragments | None = None) -> None:
+        self.tl = tl
+        self.pieces = pieces or Fragments()
+        self.kind = _dated("vevent")
+        self.zones = Observances()
+        self.vevents: dict[str, tuple[str, ZoneYears] | None] = {}
+
+    def vevent(self, event: Event) -> tuple[str, ZoneYears] | None:
+        """Return the event's folded VEVENT and the zone-years it names, or None."""
+        if event.id not in self.vevents:
+            make = partial(_vevent, self.tl, event, self.zones)
+            self.vevents[event.id] = self.pieces.get(self.kind, f"event:{event.id}", make)
+        return self.vevents[event.id]
+
+    def calendar(self, events: Iterable[Event], name: str) -> bytes:
+        """Return an iCalendar file of the events dated to a day or a time of day."""
+        return calendar(name, (self.vevent(event) for event in events))
+
+
+def render_feeds(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield the feed files of the site as (output path, bytes), one at a time."""
+    pieces = pieces or Fragments()
+    parts = CalendarParts(tl, pieces)
+    # Each kind of piece is let go once the files that need it are made (see ``KindMemo``).
+    yield "feed.xml", events_feed(tl, pieces)
+    yield "articles.xml", articles_feed(tl, pieces)
+    pieces.release()
+    yield "events.ics", parts.calendar(tl.events, tl.config.title)
+    pieces.release()  # the calendars below reuse the VEVENTs that ``parts`` keeps
+    yield "robots.txt", robots(tl)
+    # A sitemap must list absolute URLs; without a host in base_url there is none to write.
+    if is_absolute(tl.config):
+        yield "sitemap.xml", sitemap(tl, pieces)
+        pieces.release()
+    for kind, table in (("actor", tl.actors), ("place", tl.places)):
+        for key, entity in table.items():
+            events = [tl.event_by_id[i] for i in tl.events_of.get(f"{kind}:{key}", ())]
+            title = f"{tl.config.title}: {entity.name}"
+            yield page_path(kind, key) + "events.ics", parts.calendar(events, title)

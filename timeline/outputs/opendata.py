@@ -1,0 +1,405 @@
+"""Open data: the timeline as JSON, CSV, CSL-JSON and TimelineJS JSON.
+
+``events.json`` follows the schema ``timeline-events/1`` (shipped beside it as
+``events.schema.json``): every field of every event, article, actor and place as written in the
+content, dates as the EDTF-like strings of docs/format.md, plus derived fields (``url``,
+``precision``, ``disputed``) that importers ignore. A change that removes or retypes a field
+bumps ``version``; added fields do not.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from typing import Any
+
+from timeline.content.dates import EDate
+from timeline.content.markdown import html_text
+from timeline.content.model import Article, Entity, Event, Image, Source, Timeline
+from timeline.content.urls import absolute_links, page_path, site_url
+from timeline.incremental.memo import Fragments
+from timeline.outputs.jsontext import Encoded, encoded, json_bytes, json_text
+from timeline.pages.i18n import Translator
+
+EVENTS, CSV, CSL, TIMELINEJS = "events.json", "events.csv", "sources.json", "timeline.json"
+"""Kinds of pieces (``timeline.incremental.memo.Fragments``): the file they are part of."""
+SCHEMA = "timeline-events/1"
+VERSION = 1
+CSV_COLUMNS = (
+    "id", "title", "date", "end", "precision", "status", "disputed", "places", "actors", "tags", "summary",
+    "sources", "url",
+)  # fmt: skip
+
+
+def _date(date: EDate | None) -> str | None:
+    return date.edtf() if date is not None else None
+
+
+def _image(image: Image) -> dict[str, Any]:
+    return {
+        "src": image.src, "url": image.url, "alt": image.alt, "caption": image.caption, "credit": image.credit,
+        "width": image.width, "height": image.height,
+    }  # fmt: skip
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {
+        "number": source.number, "article": source.article, "title": source.title, "publisher": source.publisher,
+        "url": source.url, "published": _date(source.published), "accessed": _date(source.accessed),
+        "archive_url": source.archive_url, "language": source.language, "quote": source.quote,
+    }  # fmt: skip
+
+
+def _number(text: str) -> int | float | None:
+    if not text:
+        return None
+    return int(text) if text.isdigit() else float(text)
+
+
+def event_record(tl: Timeline, event: Event) -> dict[str, Any]:
+    """Return every field of an event, in the order of docs/format.md."""
+    start, end = event.span.start, event.span.end
+    return {
+        "id": event.id,
+        "title": event.title,
+        "date": start.edtf(),
+        "end": _date(end),
+        "precision": start.precision,
+        "end_precision": end.precision if end else None,
+        "summary": event.summary,
+        "places": list(event.places),
+        "actors": list(event.actors),
+        "tags": list(event.tags),
+        "status": event.status,
+        "disputed": event.disputed,
+        "sources": [_source(s) for s in event.sources],
+        "related": list(event.related),
+        "images": [_image(i) for i in event.images],
+        "updated": _date(event.updated),
+        "corrections": [{"date": c.date.edtf(), "text": c.text} for c in event.corrections],
+        "claims": [
+            {
+                "quantity": c.quantity,
+                "value": c.value,
+                "number": _number(c.number),
+                "qualifier": c.qualifier,
+                "claimant": c.claimant,
+                "date": _date(c.date),
+                "source": c.source,
+            }  # fmt: skip
+            for c in event.claims
+        ],
+        "url": site_url(tl.config, page_path("event", event.id)),
+    }
+
+
+def article_record(tl: Timeline, article: Article) -> dict[str, Any]:
+    """Return every field of an article; ``notes`` is its Markdown body."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "published": _date(article.published),
+        "language": article.language,
+        "publisher": article.publisher,
+        "author": article.author,
+        "via": article.via,
+        "url": article.url,
+        "summary": article.summary,
+        "events": list(article.events),
+        "actors": list(article.actors),
+        "places": list(article.places),
+        "tags": list(article.tags),
+        "images": [_image(i) for i in article.images],
+        "quotes": [{"text": q.text, "speaker": q.speaker, "translation": q.translation} for q in article.quotes],
+        "related": [{"title": r.title, "url": r.url} for r in article.related],
+        "notes": article.body,
+        "page": site_url(tl.config, page_path("article", article.id)),
+    }
+
+
+def _entity(entity: Entity, *, place: bool) -> dict[str, Any]:
+    record = {"id": entity.id, "name": entity.name, "kind": entity.kind, "description": entity.description}
+    if place:
+        del record["kind"]
+    return record
+
+
+def events_document(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
+    """Return the ``events.json`` document (events and articles as JSON text: see ``_dumps``)."""
+    pieces = pieces or Fragments()
+    config = tl.config
+    return {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "timezone": config.timezone,
+            "url": site_url(config),
+        },  # fmt: skip
+        "eras": [
+            {"id": e.id, "title": e.title, "date": e.span.start.edtf(), "end": _date(e.span.end)} for e in config.eras
+        ],
+        "events": [encoded(pieces, EVENTS, f"event:{e.id}", partial(event_record, tl, e)) for e in tl.events],
+        "articles": [
+            encoded(pieces, EVENTS, f"article:{a.id}", partial(article_record, tl, a))
+            for a in sorted(tl.articles, key=lambda a: a.id)
+        ],
+        "actors": [_entity(a, place=False) for a in tl.actors.values()],
+        "places": [_entity(p, place=True) for p in tl.places.values()],
+    }
+
+
+def _cell(text: str) -> str:
+    # A spreadsheet runs a cell that starts with = + - @ as a formula; a quote makes it text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_row(values: Iterable[str]) -> str:
+    # Every cell of every row gets the formula guard: one writer, so no column can be forgotten.
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+def _event_row(tl: Timeline, event: Event) -> str:
+    sources = [
+        site_url(tl.config, page_path("article", s.article)) if s.article else (s.url or s.title) for s in event.sources
+    ]
+    return _csv_row(
+        [
+            event.id,
+            event.title,
+            event.span.start.edtf(),
+            _date(event.span.end) or "",
+            event.span.start.precision,
+            event.status,
+            str(event.disputed).lower(),
+            "; ".join(event.places),
+            "; ".join(event.actors),
+            "; ".join(event.tags),
+            html_text(tl.html.get(f"event:{event.id}:summary", "")),
+            "; ".join(sources),
+            site_url(tl.config, page_path("event", event.id)),
+        ]  # fmt: skip
+    )
+
+
+def events_csv(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+    """Return one row per event (RFC 4180: CRLF, quoted as needed); lists joined with ``; ``."""
+    pieces = pieces or Fragments()
+    rows = [pieces.get(CSV, f"event:{e.id}", partial(_event_row, tl, e)) for e in tl.events]
+    return "".join([_csv_row(CSV_COLUMNS), *rows]).encode("utf-8")
+
+
+def _csl_date(date: EDate) -> dict[str, Any]:
+    parts = [p for p in (date.year, date.month, date.day) if p is not None]
+    value: dict[str, Any] = {"date-parts": [parts]}
+    if date.approximate or date.uncertain:
+        value["circa"] = True
+    return value
+
+
+def _article_item(tl: Timeline, article: Article) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": article.id, "type": "article-newspaper", "title": article.title}
+    if article.publisher:
+        item["container-title"] = article.publisher
+        item["publisher"] = article.publisher
+    if article.author:
+        item["author"] = [{"literal": article.author}]
+    if article.published:
+        item["issued"] = _csl_date(article.published)
+    if article.url:
+        item["URL"] = article.url
+    item["language"] = article.language or tl.config.language
+    if article.via:
+        item["note"] = f"via {article.via}"
+    return item
+
+
+def _source_items(event: Event) -> tuple[tuple[str, str], ...]:
+    """Return (id, JSON) of the CSL-JSON item of each source of the event that is not an article."""
+    items: list[tuple[str, str]] = []
+    for source in event.sources:
+        if source.article:
+            continue
+        key = "\n".join((source.title, source.url, source.publisher, _date(source.published) or ""))
+        ident = "source-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+        item: dict[str, Any] = {"id": ident, "type": "article-newspaper" if source.publisher else "webpage"}
+        item["title"] = source.title or source.url
+        if source.publisher:
+            item["container-title"] = source.publisher
+        for field, date in (("issued", source.published), ("accessed", source.accessed)):
+            if date is not None:
+                item[field] = _csl_date(date)
+        if source.url:
+            item["URL"] = source.url
+        if source.language:
+            item["language"] = source.language
+        if source.archive_url:
+            item["note"] = f"Archived copy: {source.archive_url}"
+        items.append((ident, json.dumps(item, ensure_ascii=False, indent=2)))
+    return tuple(items)
+
+
+def csl_items(tl: Timeline, pieces: Fragments | None = None) -> list[Encoded]:
+    """Return every article and external source as CSL-JSON items, sorted by id."""
+    pieces = pieces or Fragments()
+    items: dict[str, str] = {}
+    for article in tl.articles:
+        make = partial(json_text, partial(_article_item, tl, article))
+        items[article.id] = pieces.get(CSL, f"article:{article.id}", make)
+    for event in tl.events:
+        # Sources cited by several events share an id; the last event's item wins, as in one pass.
+        items.update(pieces.get(CSL, f"event:{event.id}", partial(_source_items, event)))
+    return [Encoded(items[k]) for k in sorted(items)]
+
+
+def _tljs_date(date: EDate, t: Translator) -> dict[str, Any]:
+    # TimelineJS reads the wall-clock time and ignores zones, so the zone goes in display_date.
+    names = ("year", "month", "day", "hour", "minute", "second")
+    value: dict[str, Any] = {n: getattr(date, n) for n in names if getattr(date, n) is not None}
+    value["display_date"] = html.escape(t.date(date))
+    return value
+
+
+def _tljs_event(tl: Timeline, event: Event) -> dict[str, Any]:
+    config = tl.config
+    t = Translator(config.language)
+    link = f'<p><a href="{html.escape(site_url(config, page_path("event", event.id)))}">{t("sources")}</a></p>'
+    summary = absolute_links(tl.html.get(f"event:{event.id}:summary", ""), config)
+    item: dict[str, Any] = {
+        "unique_id": event.id,
+        "start_date": _tljs_date(event.span.start, t),
+        "display_date": html.escape(t.span(event.span)),
+        "text": {"headline": html.escape(event.title), "text": summary + link},
+    }
+    if event.span.end:
+        item["end_date"] = _tljs_date(event.span.end, t)
+    if event.tags:
+        item["group"] = html.escape(event.tags[0])
+    # External images are never hot-linked, so only images hosted with the site become media.
+    hosted = [i for i in event.images if i.src]
+    if hosted:
+        image = hosted[0]
+        item["media"] = {"url": site_url(config, image.src), "caption": html.escape(image.caption or image.alt),
+                         "credit": html.escape(image.credit), "alt": image.alt}  # fmt: skip
+    return item
+
+
+def timelinejs(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
+    """Return the timeline in TimelineJS3 JSON (events as JSON text).
+
+    TimelineJS puts headline, text, group, display dates, captions and credits into the page as
+    HTML, so each is escaped here (or is our own sanitized HTML); ``alt`` and ``url`` are set as
+    DOM properties, where escaping would show as ``&amp;``.
+    """
+    config = tl.config
+    t = Translator(config.language)
+    pieces = pieces or Fragments()
+    events = [encoded(pieces, TIMELINEJS, f"event:{e.id}", partial(_tljs_event, tl, e)) for e in tl.events]
+    eras = [
+        {
+            "start_date": _tljs_date(era.span.start, t),
+            "end_date": _tljs_date(era.span.end or era.span.start, t),
+            "text": {"headline": html.escape(era.title)},
+        }
+        for era in config.eras
+    ]
+    title = {"text": {"headline": html.escape(config.title), "text": html.escape(config.description)}}
+    return {"title": title, "events": events, "eras": eras, "scale": "human"}
+
+
+def events_json_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of ``events.json``, version 1."""
+    text = {"type": "string"}
+    date = {"type": ["string", "null"], "description": "a date of docs/format.md: 1994, 2020-10, 2020-09-27~, ..."}
+    words = {"type": "array", "items": text}
+    image = {"type": "object", "properties": {k: text for k in ("src", "url", "alt", "caption", "credit")}
+             | {"width": {"type": ["integer", "null"]}, "height": {"type": ["integer", "null"]}}}  # fmt: skip
+    source = {"type": "object", "required": ["number"], "properties": {
+        "number": {"type": "integer"}, "published": date, "accessed": date,
+        **{k: text for k in ("article", "title", "publisher", "url", "archive_url", "language", "quote")}}}  # fmt: skip
+    claim = {"type": "object", "required": ["quantity", "value", "claimant", "source"], "properties": {
+        "quantity": text, "value": text, "number": {"type": ["number", "null"]}, "claimant": text, "date": date,
+        "qualifier": {"enum": ["exact", "approximately", "more-than", "fewer-than", "at-least", "at-most"]},
+        "source": {"type": "integer", "description": "1-based number of one of the event's sources"}}}  # fmt: skip
+    event = {"type": "object", "required": ["id", "title", "date"], "properties": {
+        "id": text, "title": text, "date": date, "end": date, "summary": {"type": "string", "description": "Markdown"},
+        "precision": {"enum": ["year", "month", "day", "minute", "second"], "description": "derived"},
+        "end_precision": {"enum": ["year", "month", "day", "minute", "second", None], "description": "derived"},
+        "places": words, "actors": words, "tags": words, "related": words, "updated": date,
+        "status": {"enum": ["happened", "scheduled", "disputed", "reported"]},
+        "disputed": {"type": "boolean", "description": "derived: status or claims from several claimants"},
+        "sources": {"type": "array", "items": source}, "images": {"type": "array", "items": image},
+        "corrections": {"type": "array", "items": {"type": "object", "properties": {"date": date, "text": text}}},
+        "claims": {"type": "array", "items": claim}, "url": {"type": "string", "description": "derived"}}}  # fmt: skip
+    article = {
+        "type": "object",
+        "required": ["id", "title"],
+        "properties": {
+            "published": date,
+            "events": words,
+            "actors": words,
+            "places": words,
+            "tags": words,
+            "images": {"type": "array", "items": image},
+            "notes": {"type": "string", "description": "Markdown body"},
+            "quotes": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"text": text, "speaker": text, "translation": text}},
+            },
+            "related": {"type": "array", "items": {"type": "object", "properties": {"title": text, "url": text}}},
+            **{k: text for k in ("id", "title", "language", "publisher", "author", "via", "url", "summary", "page")},
+        },
+    }
+    entity = {"type": "object", "required": ["id", "name"],
+              "properties": {k: text for k in ("id", "name", "kind", "description")}}  # fmt: skip
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA,
+        "title": "timeline events, version 1",
+        "type": "object",
+        "required": ["schema", "version", "events"],
+        "properties": {
+            "schema": {"const": SCHEMA},
+            "version": {"const": VERSION},
+            "site": {"type": "object"},
+            "eras": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"id": text, "title": text, "date": date, "end": date}},
+            },
+            "events": {"type": "array", "items": event},
+            "articles": {"type": "array", "items": article},
+            "actors": {"type": "array", "items": entity},
+            "places": {"type": "array", "items": entity},
+        },  # fmt: skip
+    }
+
+
+def _json(value: Any) -> bytes:
+    return json_bytes(value)
+
+
+def render_open_data(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield the open-data files of the site as (output path, bytes), one at a time."""
+    # One at a time, each kind of piece let go as soon as its file is made: events.json alone is
+    # tens of megabytes on a large site, and the caller writes each file out before the next.
+    pieces = pieces or Fragments()
+    makers: list[tuple[str, Callable[[], bytes]]] = [
+        ("events.json", lambda: _json(events_document(tl, pieces))),
+        ("events.schema.json", lambda: _json(events_json_schema())),
+        ("events.csv", lambda: events_csv(tl, pieces)),
+        ("sources.json", lambda: _json(csl_items(tl, pieces))),
+        ("timeline.json", lambda: _json(timelinejs(tl, pieces))),
+    ]
+    for path, make in makers:
+        data = make()
+        pieces.release()
+        yield path, data

@@ -1,0 +1,1 @@
+"""The HTML pages: which pages there are, the theme, and rendering them."""

@@ -1,0 +1,262 @@
+"""Structured data (schema.org JSON-LD) for every page.
+
+Dates go out at exactly the precision the content has (``1994``, ``2020-10``, ``2020-09-27``,
+``2020-10-23T18:01+07:00``), as ISO 8601 allows. People, organisations and countries an event
+involves are given as its ``about``: schema.org's ``performer``, ``organizer`` and ``attendee``
+would claim roles the content does not state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from timeline.content.config import Era
+from timeline.content.dates import EDate
+from timeline.content.markdown import html_text
+from timeline.content.model import Article, Entity, Event, Timeline
+from timeline.content.urls import page_path, site_url
+from timeline.pages.i18n import Translator
+
+CONTEXT = "https://schema.org"
+_ENTITY_TYPES = {"person": "Person", "organisation": "Organization", "country": "Country", "group": "Organization"}
+
+
+def _url(tl: Timeline, kind: str, key: str) -> str:
+    return site_url(tl.config, page_path(kind, key))
+
+
+def _prefix(date: EDate) -> tuple[int, ...]:
+    return tuple(p for p in (date.year, date.month, date.day) if p is not None)
+
+
+def _cmp(a: EDate, b: EDate) -> int:
+    """Compare two dates at the coarser of their precisions: -1, 0 (same period) or 1."""
+    size = min(len(_prefix(a)), len(_prefix(b)))
+    left, right = _prefix(a)[:size], _prefix(b)[:size]
+    return (left > right) - (left < right)
+
+
+def within(event: Event, start: EDate, end: EDate) -> bool:
+    """Return True when the event lies inside the range from ``start`` to ``end`` (inclusive)."""
+    last = event.span.end or event.span.start
+    return _cmp(event.span.start, start) >= 0 and _cmp(last, end) <= 0
+
+
+class Ranges:
+    """The events that span a range, indexed by the years they cover, for superEvent look-ups."""
+
+    def __init__(self, tl: Timeline) -> None:
+        self.by_year: dict[int, list[Event]] = {}
+        for other in tl.events:
+            if other.span.end:
+                for year in range(other.span.start.year, other.span.end.year + 1):
+                    self.by_year.setdefault(year, []).append(other)
+
+    def containing(self, event: Event) -> list[Event]:
+        """Return the range events (in date order) that contain ``event``."""
+        return [
+            other
+            for other in self.by_year.get(event.span.start.year, ())
+            if other.id != event.id
+            and other.span != event.span
+            and other.span.end
+            and within(event, other.span.start, other.span.end)
+        ]
+
+
+def super_events(tl: Timeline, event: Event, ranges: Ranges | None = None) -> list[dict[str, Any]]:
+    """Return the range events and eras that contain ``event``, as schema.org Events."""
+    found: list[dict[str, Any]] = [
+        {"@type": "Event", "@id": _url(tl, "event", other.id) + "#event", "name": other.title}
+        for other in (ranges or Ranges(tl)).containing(event)
+    ]
+    for era in tl.config.eras:
+        if within(event, era.span.start, era.span.end or era.span.start):
+            found.append(_era(era))
+    return found
+
+
+def _era(era: Era) -> dict[str, Any]:
+    data = {"@type": "Event", "name": era.title, "startDate": era.span.start.iso()}
+    if era.span.end:
+        data["endDate"] = era.span.end.iso()
+    return data
+
+
+def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@type": _ENTITY_TYPES.get(entity.kind, "Thing") if kind == "actor" else "Place",
+        "@id": _url(tl, kind, entity.id) + "#" + kind,
+        "name": entity.name,
+        "url": _url(tl, kind, entity.id),
+    }
+    if entity.description:
+        data["description"] = entity.description
+    return data
+
+
+def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict[str, Any]:
+    """Return the schema.org Event of an event page."""
+    url = _url(tl, "event", event.id)
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "Event",
+        "@id": url + "#event",
+        "name": event.title,
+        "url": url,
+        "startDate": event.span.start.iso(),
+    }
+    if event.span.end:
+        data["endDate"] = event.span.end.iso()
+    summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
+    if summary:
+        data["description"] = summary
+    places = [_entity(tl, "place", tl.places[p]) for p in event.places if p in tl.places]
+    if places:
+        data["location"] = places
+    actors = [_entity(tl, "actor", tl.actors[a]) for a in event.actors if a in tl.actors]
+    if actors:
+        data["about"] = actors
+    if event.status == "scheduled":
+        data["eventStatus"] = "https://schema.org/EventScheduled"
+    parents = super_events(tl, event, ranges)
+    if parents:
+        data["superEvent"] = parents
+    if event.tags:
+        data["keywords"] = ", ".join(event.tags)
+    images = [site_url(tl.config, i.src) for i in event.images if i.src]
+    if images:
+        data["image"] = images
+    works: list[dict[str, Any]] = []
+    for article_id in tl.articles_of_event.get(event.id, ()):
+        article = tl.article_by_id[article_id]
+        works.append({"@type": "NewsArticle", "@id": _url(tl, "article", article.id) + "#article",
+                      "headline": article.title})  # fmt: skip
+    for source in event.sources:
+        if not source.article:
+            work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title or source.url}
+            if source.url:
+                work["url"] = source.url
+            if source.publisher:
+                work["publisher"] = {"@type": "Organization", "name": source.publisher}
+            if source.published:
+                work["datePublished"] = source.published.iso()
+            works.append(work)
+    if works:
+        data["subjectOf"] = works
+    return data
+
+
+def article_data(tl: Timeline, article: Article) -> dict[str, Any]:
+    """Return the schema.org NewsArticle of an article page: the report the page is about."""
+    page = _url(tl, "article", article.id)
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "NewsArticle",
+        "@id": page + "#article",
+        "headline": article.title,
+        "mainEntityOfPage": page,
+        "inLanguage": article.language or tl.config.language,
+    }
+    if article.url:
+        data["url"] = article.url
+    if article.published:
+        data["datePublished"] = article.published.iso()
+    if article.publisher:
+        data["publisher"] = {"@type": "Organization", "name": article.publisher}
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author}
+    if article.via:
+        # "Agregasi BBC Indonesia": the report is based on one published by another outlet.
+        data["isBasedOn"] = {"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": article.via}}
+    summary = html_text(tl.html.get(f"article:{article.id}:summary", ""))
+    if summary:
+        data["abstract"] = summary
+    citations = []
+    for report in article.related:
+        cited: dict[str, Any] = {"@type": "NewsArticle", "headline": report.title}
+        if report.url:
+            cited["url"] = report.url
+        citations.append(cited)
+    if citations:
+        data["citation"] = citations
+    images = [i.url or site_url(tl.config, i.src) for i in article.images]
+    if images:
+        data["image"] = images
+    events = tl.events_of_article.get(article.id, ())
+    if events:
+        data["about"] = [{"@type": "Event", "@id": _url(tl, "event", e) + "#event"} for e in events]
+    mentions = [_entity(tl, "actor", tl.actors[a]) for a in article.actors if a in tl.actors]
+    mentions += [_entity(tl, "place", tl.places[p]) for p in article.places if p in tl.places]
+    if mentions:
+        data["mentions"] = mentions
+    if article.tags:
+        data["keywords"] = ", ".join(article.tags)
+    return data
+
+
+def breadcrumbs(tl: Timeline, path: str, context: dict[str, Any]) -> dict[str, Any]:
+    """Return the BreadcrumbList of a page: the site, its section, the page itself."""
+    t = Translator(tl.config.language)
+    config = tl.config
+    crumbs: list[tuple[str, str | None]] = [(config.title, site_url(config))]
+    parts = path.split("/")
+    sections = {"articles": "articles", "actors": "actors", "places": "places", "tags": "tags", "sources": "sources"}
+    if path == "404.html":
+        crumbs.append((t("not_found"), None))
+    elif parts[0] in sections:
+        crumbs.append((t(sections[parts[0]]), site_url(config, parts[0] + "/")))
+    if len(parts) == 3 and parts[0] != "404.html":
+        crumbs.append((_title(context) or parts[1], site_url(config, path)))
+    items = []
+    for position, (name, url) in enumerate(crumbs, start=1):
+        item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
+        if url is not None:
+            item["item"] = url
+        items.append(item)
+    return {"@context": CONTEXT, "@type": "BreadcrumbList", "itemListElement": items}
+
+
+def _title(context: dict[str, Any]) -> str:
+    for key, attribute in (("event", "title"), ("article", "title"), ("entity", "name"), ("tag", "name")):
+        if key in context:
+            return str(getattr(context[key], attribute))
+    return ""
+
+
+def website(tl: Timeline) -> dict[str, Any]:
+    """Return the schema.org WebSite of the home page."""
+    config = tl.config
+    data: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "WebSite",
+        "@id": site_url(config) + "#website",
+        "name": config.title,
+        "url": site_url(config),
+        "inLanguage": config.language,
+    }
+    if config.description:
+        data["description"] = config.description
+    if config.author:
+        data["publisher"] = {"@type": "Organization", "name": config.author}
+    return data
+
+
+def page_data(
+    tl: Timeline, path: str, context: dict[str, Any], ranges: Ranges | None = None
+) -> list[dict[str, Any]]:
+    """Return the JSON-LD objects for the page at ``path`` (``ranges``: made once per build)."""
+    blocks: list[dict[str, Any]] = []
+    if path == "index.html":
+        blocks.append(website(tl))
+    event = context.get("event")
+    if isinstance(event, Event) and path == page_path("event", event.id) + "index.html":
+        blocks.append(event_data(tl, event, ranges))
+    article = context.get("article")
+    if isinstance(article, Article):
+        blocks.append(article_data(tl, article))
+    entity, kind = context.get("entity"), context.get("kind")
+    if isinstance(entity, Entity) and kind in ("actor", "place"):
+        blocks.append({"@context": CONTEXT, **_entity(tl, str(kind), entity)})
+    blocks.append(breadcrumbs(tl, path, context))
+    return blocks

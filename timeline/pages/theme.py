@@ -1,0 +1,106 @@
+"""Themes: the lookup chain (the site's own theme, then the built-in ones), templates, static files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from timeline.content.config import SiteConfig
+from timeline.content.sourcefile import link_problem, walk_sources
+from timeline.errors import Diagnostic, error
+from timeline.layout import THEMES_DIR, builtin_themes
+
+
+def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
+    """Return the theme folders to search, nearest first: the site's, then the built-in ones."""
+    builtin = builtin_themes()
+    candidates = [config.root / THEMES_DIR / config.theme, builtin / config.theme, builtin / "default"]
+    seen: list[Path] = []
+    for folder in candidates:
+        if folder.is_dir() and folder.resolve() not in [s.resolve() for s in seen]:
+            seen.append(folder)
+    return tuple(seen)
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Return a Jinja environment: autoescape on for every template, undefined names fatal.
+
+    Templates resolve through the chain (site theme, then built-in), and every built-in theme is
+    also reachable by name (``{% extends "default/event.html" %}``) so an override can extend it.
+    """
+    chain = [_ContainedLoader(d / "templates", _boundary(config, d)) for d in theme_dirs(config)]
+    by_name = {
+        d.name: jinja2.FileSystemLoader(str(d / "templates"))
+        for d in sorted(builtin_themes().iterdir())
+        if (d / "templates").is_dir()
+    }
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([*chain, jinja2.PrefixLoader(by_name)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A template loader that refuses templates reached through a link leaving the theme's site."""
+
+    def __init__(self, folder: Path, boundary: Path) -> None:
+        super().__init__(str(folder))
+        self.boundary = boundary
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        """Return the template's source, unless a symbolic link takes it outside the boundary."""
+        source, filename, uptodate = super().get_source(environment, template)
+        problem = link_problem(Path(filename), self.boundary)
+        if problem:
+            raise jinja2.TemplateError(f"template {template}: {problem}")
+        return source, filename, uptodate
+
+
+def _boundary(config: SiteConfig, theme: Path) -> Path:
+    """Return the folder a theme's links must stay in: the site folder, or the built-in themes'."""
+    return config.root if theme.is_relative_to(config.root) else builtin_themes()
+
+
+def static_files(config: SiteConfig, diags: list[Diagnostic] | None = None) -> dict[str, Path]:
+    """Return theme static files, the nearest theme's copy of each name winning.
+
+    A symbolic link that leaves the site folder (or leads to a hidden file) is never copied; it
+    becomes an error in ``diags`` at the link, by the same rule as links in ``content/``.
+    """
+    files: dict[str, Path] = {}
+    for theme in reversed(theme_dirs(config)):
+        boundary = _boundary(config, theme)
+        found, escapes = walk_sources(theme / "static", boundary)
+        for link, problem in escapes:
+            if diags is not None:
+                shown = link.relative_to(config.root) if link.is_relative_to(config.root) else link
+                diags.append(error(shown.as_posix(), 1, 1, problem))
+        for path, parts, _ in found:
+            files["assets/" + "/".join(parts)] = path
+    return files
+
+
+def theme_digest(config: SiteConfig) -> str:
+    """Return a digest of every template and static file in the theme chain."""
+    digest = hashlib.sha256()
+    for folder in theme_dirs(config):
+        for path in sorted(folder.rglob("*")):
+            # A link that may not be followed is never read, not even for a digest.
+            if path.is_file() and not (path.is_symlink() and link_problem(path, _boundary(config, folder))):
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def can_reuse(config: SiteConfig) -> bool:
+    """Return True if pages may be reused when their inputs are unchanged.
+
+    Not with a theme of the site's own: its templates may read anything in the timeline.
+    """
+    return all(d.resolve().is_relative_to(builtin_themes().resolve()) for d in theme_dirs(config))
