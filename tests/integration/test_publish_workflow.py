@@ -40,10 +40,19 @@ PAGES_URL = f"https://{USER}.github.io/{NAME}"
 DOMAIN = "news.example.org"
 EXPRESSION = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")
 # What a source tree holds besides the source (python -m build copies what the sdist needs from it).
-NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", "_site", ".timeline-cache", "__pycache__", "*.egg-info", "build", "dist",
+_NOT_SOURCE_ANYWHERE = shutil.ignore_patterns(
+    ".git", ".venv", "_site", ".timeline-cache", "__pycache__", "*.egg-info",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "test-artifacts",
 )  # fmt: skip
+_NOT_SOURCE_AT_TOP = {"build", "dist"}  # the build's own folders; timeline/build/ is source
+
+
+def NOT_SOURCE(folder: str, names: list[str]) -> set[str]:  # noqa: N802 - used as shutil's ignore=
+    """Return the names in ``folder`` that are not source (shutil.copytree's ``ignore``)."""
+    skipped = set(_NOT_SOURCE_ANYWHERE(folder, names))
+    if Path(folder).resolve() == REPO:
+        skipped |= _NOT_SOURCE_AT_TOP & set(names)
+    return skipped
 
 
 def run(cmd: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None, ok: bool = True) -> str:

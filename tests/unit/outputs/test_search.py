@@ -14,7 +14,7 @@ from timeline.incremental.memo import Fragments, Memo
 from timeline.outputs.search import render_search_index, strip_html
 from timeline.pages.reuse import record_digests
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FIELDS = {"actors", "date", "disputed", "end", "id", "places", "status", "summary", "tags", "title", "url", "year"}
 
 

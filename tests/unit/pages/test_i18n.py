@@ -9,7 +9,7 @@ from timeline.content.dates import DateSpan, EDate, parse_date
 from timeline.content.model import ACTOR_KINDS, QUALIFIERS, STATUSES
 from timeline.pages.i18n import STRINGS, Translator, check_language
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "themes" / "default" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "themes" / "default" / "templates"
 
 
 def test_indonesian_dates_and_weekdays() -> None:

@@ -11,7 +11,7 @@ import yaml
 from timeline import __version__
 from timeline.commands.scaffold import DISTRIBUTION, WORKFLOW
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 WORKFLOW_FILE = REPO / ".github" / "workflows" / "pages.yml"
 
 # Where this repository's workflow may differ from the scaffolded one, and nowhere else: it builds

@@ -13,7 +13,7 @@ from timeline.errors import has_errors
 from timeline.importers.interchange import import_file
 from timeline.importers.timelinejs import markdown_of, tljs_date
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SITE = "title: Imported\nbase_url: https://example.org/imported/\n"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import icalendar
 import lxml.html
 
-from tests.unit.test_axis import make_site
+from tests.unit.pages.test_axis import make_site
 from timeline.build.pipeline import build_site
 from timeline.content.config import SiteConfig
 from timeline.content.dates import EDate, parse_date

@@ -21,7 +21,7 @@ from timeline.importers.report import (
     read_report,
 )
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "ingest"
 SEED = FIXTURES / "seed-okezone.txt"
 SEED_TITLE = "Putin: Hampir 5.000 Orang Tewas dalam Konflik di Nagorno-Karabagh"
 SEED_RELATED = (
@@ -68,7 +68,7 @@ def all_strings(value: object) -> bool:
 
 
 def test_seed_copy_matches_shared_seed_when_present() -> None:
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "000_8853685c02ada519.txt"
+    shared = Path(__file__).resolve().parents[3].parent / "shared" / "seed" / "000_8853685c02ada519.txt"
     if shared.is_file():  # CI may have no shared/ folder; the fixture copy is what the tests read
         assert shared.read_bytes() == SEED.read_bytes()
     assert SEED.read_bytes().startswith(SEED_TITLE.encode())
@@ -324,7 +324,7 @@ def test_imported_article_is_read_by_the_site_reader(tmp_path: Path) -> None:
 
 
 def test_seed_reproduces_the_example_articles_metadata() -> None:
-    example = Path(__file__).parents[2] / "content" / "articles" / "okezone-2020-10-23-putin-5000.md"
+    example = Path(__file__).parents[3] / "content" / "articles" / "okezone-2020-10-23-putin-5000.md"
     front, _, _ = split_front_matter(example.read_text(encoding="utf-8"))
     assert front is not None
     expected, diags = load_yaml(front, example.name)

@@ -14,7 +14,7 @@ from timeline.build.pipeline import build_site, run_pipeline
 from timeline.content.config import load_config
 from timeline.content.model import Timeline
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PRECISION = {
     "year": r"-?\d{4}",
     "month": r"-?\d{4}-\d\d",

@@ -25,7 +25,7 @@ from timeline.incremental.store import decode, encode
 from timeline.outputs.feeds import ics_text, render_feeds
 from timeline.pages.reuse import record_digests
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 XSD = REPO / "tests" / "fixtures" / "sitemap-0.9.xsd"
 
 

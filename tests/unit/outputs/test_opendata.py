@@ -26,7 +26,7 @@ from timeline.outputs.jsontext import Encoded, dumps
 from timeline.outputs.opendata import CSV_COLUMNS, events_json_schema, render_open_data
 from timeline.pages.reuse import record_digests
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

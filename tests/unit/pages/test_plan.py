@@ -61,7 +61,7 @@ def test_long_timeline_gets_part_pages_linked_from_the_overview(make_site: SiteF
 def test_page_paths_match_the_plan(tmp_path: Path) -> None:
     from timeline.pages.plan import page_paths, plan_pages
 
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     result = build_site(repo, tmp_path / "out", workers=1)
     assert result.timeline is not None
     assert sorted(page_paths(result.timeline)) == sorted(spec.path for spec in plan_pages(result.timeline))

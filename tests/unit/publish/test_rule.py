@@ -14,7 +14,7 @@ from timeline.build.pipeline import check_site
 from timeline.commands.cli import main
 from timeline.publish.rule import refusal
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SOURCED = "title: Talks\ndate: 2020-10-01\nsources:\n  - title: Report\n    url: https://example.org/r\n"
 UNSOURCED = "title: Unsourced\ndate: 2020-10-02\n"
 WARNING = "content/events/unsourced.yaml:1:1: warning: event 'unsourced' has no sources"

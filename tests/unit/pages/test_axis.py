@@ -16,7 +16,7 @@ from timeline.content.model import Timeline
 from timeline.content.reader import read_content
 from timeline.pages.axis import position, render_axis, stretches
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def timeline_of(root: Path) -> Timeline:
