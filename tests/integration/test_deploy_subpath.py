@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import lxml.html
 import pytest
+
+from tests.integration.sitecrawl import crawl, fetch, serve_pages
 
 REPO = Path(__file__).resolve().parents[2]
 GIT_ENV = {
@@ -32,25 +31,6 @@ GIT_ENV = {
 def git(*args: str | Path, cwd: Path) -> str:
     env = {**os.environ, **GIT_ENV}
     return subprocess.run(["git", *map(str, args)], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
-
-
-class PagesHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve like GitHub Pages: a miss at any depth gets /repo/404.html with status 404."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "repo" / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
 
 
 @pytest.fixture(scope="module")
@@ -83,22 +63,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def origin(published: Path) -> Iterator[str]:
-    handler = partial(PagesHandler, directory=str(published.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return int(response.status), response.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, exc.read()
+    with serve_pages(published.parent, "/repo/") as url:
+        yield url
 
 
 def links(url: str, body: bytes, origin: str) -> list[str]:
@@ -120,31 +86,10 @@ def test_tree_has_nojekyll_and_no_dotfiles(published: Path) -> None:
 
 
 def test_every_link_works_under_the_sub_path(origin: str) -> None:
-    start = origin + "/repo/"
-    seen: set[str] = set()
-    queue = [start]
-    broken = []
-    anchors: dict[str, set[str]] = {}
-    fragments: list[tuple[str, str]] = []
-    while queue:
-        url = queue.pop()
-        page, _, fragment = url.partition("#")
-        if fragment:
-            fragments.append((page, fragment))
-        if page in seen:
-            continue
-        seen.add(page)
-        status, body = fetch(page)
-        if status != 200:
-            broken.append(f"{status} {page}")
-            continue
-        if body.lstrip().lower().startswith(b"<!doctype html"):
-            anchors[page] = set(lxml.html.fromstring(body).xpath("//@id"))
-            queue.extend(links(page, body, origin))
-    assert broken == []
-    assert len(seen) > 30
-    missing = [f"{p}#{f}" for p, f in fragments if p in anchors and f not in anchors[p]]
-    assert missing == []
+    found = crawl(origin + "/repo/", origin)
+    assert found.broken == ()
+    assert len(found.pages) > 30
+    assert found.missing_anchors == ()
 
 
 def test_404_works_at_any_depth(origin: str) -> None:
