@@ -158,6 +158,7 @@ def timeline_figures(
         figures = [
             measure("timeline cold, articles only", articles_cmd, articles_site, runs, articles_clean, env),
             measure("timeline cold, full site", cmd, site, runs, _remove(out, cache), env),
+            full_site_floor(site, out, python, runs),
             measure("timeline no change", cmd, site, runs, env=env),
             measure("timeline 1 article edit (CLI)", cmd, site, runs, edit_article, env),
             measure("timeline 1 event edit (CLI)", cmd, site, runs, edit_event, env),
@@ -166,6 +167,18 @@ def timeline_figures(
         for path, data in originals.items():
             path.write_bytes(data)
     return figures
+
+
+def full_site_floor(site: Path, built: Path, python: str, runs: int) -> Figure:
+    """Measure site_floor.py: as many trivial pages as ``built`` has HTML files, from the site's own Markdown."""
+    pages = sum(1 for _ in built.rglob("*.html"))
+    if not pages:
+        return Figure("full-site floor 1 process", note="no built site to count pages in")
+    out = site.parent / "site-floor-out"
+    cmd = [python, str(HERE / "site_floor.py"), str(site), str(out), "--pages", str(pages)]
+    figure = measure("full-site floor 1 process", cmd, site.parent, runs, _remove(out))
+    shutil.rmtree(out, ignore_errors=True)
+    return dataclasses.replace(figure, note=f"{pages} pages" + (f"; {figure.note}" if figure.note else ""))
 
 
 def warm_figures(site: Path, python: str, edits: int, n_articles: int, env: dict[str, str]) -> list[Figure]:
@@ -249,10 +262,12 @@ def print_targets(by_name: dict[str, Figure]) -> None:
     # The floor and the other tools build only the articles, so the cold checks use the
     # articles-only site; the edit check uses the live process, which is what a save under serve costs.
     cold, floor = m("timeline cold, articles only"), m("floor 1 process")
+    full = m("timeline cold, full site")
     edits = max(m("timeline 1 article edit (warm process)"), m("timeline 1 event edit (warm process)"))
     peak = max((f.peak_mib for n, f in by_name.items() if n.startswith("timeline") and f.times), default=float("nan"))
     checks = [
         ("cold, articles only <= 1.25x floor", cold, 1.25 * floor),
+        ("cold, full site <= 1.5x full-site floor", full, 1.5 * m("full-site floor 1 process")),
         ("cold, articles only <= mkdocs / 3", cold, m("mkdocs") / 3),
         ("cold, articles only <= pelican / 6", cold, m("pelican") / 6),
         ("no-change rebuild < hugo cold / 2", m("timeline no change"), m("hugo") / 2),
