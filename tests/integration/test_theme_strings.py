@@ -13,6 +13,7 @@ import lxml.html
 from tests.conftest import copy_example
 from tests.integration.sitecrawl import tree_digest
 from timeline.build.pipeline import build_site, check_site
+from timeline.build.session import BuildSession
 
 ARMENIAN = """\
 # Armenian: only the strings this site wants; the rest stays English.
@@ -183,3 +184,26 @@ def test_an_indonesian_site_still_speaks_indonesian_from_the_built_in_file(tmp_p
     assert nav(out / "index.html")[:2] == ["Linimasa", "Artikel"]
     assert index.xpath("//a[@class='skip']")[0].text_content() == "Langsung ke isi"
     assert index.xpath("//figcaption[@id='axis-title']")[0].text_content() == "Sumbu waktu"
+
+
+def test_a_strings_problem_is_reported_with_the_content_errors_in_one_run(tmp_path: Path) -> None:
+    site = site_with(tmp_path, "fa", {"fa.yaml": 'shown_of: "{shown}"\n'})
+    event = site / "content" / "events" / "ceasefire-1994.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("date:", "date: not-a-date\nwhen:", 1), encoding="utf-8")
+    paths = {d.path for d in check_site(site).diagnostics if d.severity == "error"}
+    assert {"content/events/ceasefire-1994.yaml", "themes/default/strings/fa.yaml"} <= paths
+
+
+def test_a_session_that_stays_in_memory_sees_each_edit_to_the_strings(tmp_path: Path) -> None:
+    # What `timeline serve` does: one BuildSession, a build after each edit.
+    site = site_with(tmp_path, "hy", {"hy.yaml": ARMENIAN})
+    session = BuildSession()
+    assert not build_site(site, session=session).failed()
+    strings = site / "themes" / "default" / "strings" / "hy.yaml"
+    for word in ("Տարեգրություն", "Ժամանակացույց"):
+        strings.write_text(ARMENIAN.replace("Ժամանակագրություն", word), encoding="utf-8")
+        assert not build_site(site, session=session).failed()
+        assert word in nav(site / "_site" / "index.html")
+        cold = tmp_path / f"cold-{word}"
+        assert not build_site(site, cold).failed()
+        assert tree_digest(site / "_site") == tree_digest(cold)

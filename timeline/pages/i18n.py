@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import os
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import babel
 
@@ -83,27 +83,35 @@ def site_strings(config: SiteConfig, diags: list[Diagnostic]) -> Strings:
     return load_strings(files, diags, templates)
 
 
-def builtin_strings() -> Strings:
-    """Return the strings of the built-in default theme alone (what ``Translator(language)`` uses)."""
-    folder = builtin_themes() / "default" / STRINGS_DIR
+def builtin_strings(language: str | None = None) -> Strings:
+    """Return the strings of the built-in default theme alone (what ``Translator(language)`` uses).
+
+    With ``language``, they are read again only when a file that language looks in changed.
+    """
+    # Plain strings, not Path: this runs once per Translator the outputs make (one per event).
+    folder = os.path.join(builtin_themes(), "default", STRINGS_DIR)
+    if language is None:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    else:
+        names = [f"{tag}.yaml" for tag in language_chain(language)]
     # Keyed by each file's stat, so that an edit to a built-in file in a checkout is read again.
-    return _read_builtin(tuple(_stat_key(p) for p in sorted(folder.glob("*.yaml"))))
+    return _read_builtin(tuple(_stat_key(os.path.join(folder, name)) for name in names))
 
 
 # A memo of a pure function of the installed files (keyed by their stat), like the date caches:
 # outputs ask ``Translator(language)`` for a string per event, and must not parse YAML each time.
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def _read_builtin(_files: tuple[tuple[str, int, int], ...]) -> Strings:
     # The built-in files are checked by the tests; a problem in them shows in a site's build anyway.
     return load_strings(data_files(None, STRINGS_DIR, []), [])
 
 
-def _stat_key(path: Path) -> tuple[str, int, int]:
+def _stat_key(path: str) -> tuple[str, int, int]:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
-        return (str(path), -1, -1)
-    return (str(path), stat.st_mtime_ns, stat.st_size)
+        return (path, -1, -1)
+    return (path, stat.st_mtime_ns, stat.st_size)
 
 
 def _template_text(config: SiteConfig) -> str:
@@ -252,12 +260,19 @@ class Translator:
 
     language: str
     strings: Strings | None = None
-    _tables: tuple[Mapping[str, str], ...] = dataclasses.field(init=False, repr=False, compare=False)
+    _tables: tuple[Mapping[str, str], ...] | None = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:
-        strings = self.strings if self.strings is not None else builtin_strings()
-        tables = tuple(strings.tables[tag] for tag in language_chain(self.language) if tag in strings.tables)
-        object.__setattr__(self, "_tables", tables)  # frozen: the lookup order is worked out once
+    def _lookup(self) -> tuple[Mapping[str, str], ...]:
+        """Return the tables to look a key up in, in order; worked out on first use and kept."""
+        if self._tables is None:
+            # Lazily: a Translator made only for dates (the calendars, one per event) never reads a file.
+            strings = self.strings if self.strings is not None else builtin_strings(self.language)
+            tables = tuple(strings.tables[tag] for tag in language_chain(self.language) if tag in strings.tables)
+            object.__setattr__(self, "_tables", tables)  # frozen, but this is a memo of the fields above
+            return tables
+        return self._tables
 
     @property
     def locale(self) -> str:
@@ -266,7 +281,7 @@ class Translator:
 
     def __call__(self, key: str) -> str:
         """Return the UI string ``key`` in this language, falling back to English."""
-        for table in self._tables:
+        for table in self._lookup():
             if key in table:
                 return table[key]
         raise self._unknown(key)
@@ -291,7 +306,7 @@ class Translator:
         ('1 event', '1 peristiwa')
         """
         form = babel.Locale.parse(self.locale).plural_form(n)
-        for table in self._tables:
+        for table in self._lookup():
             text = table.get(f"{key}_{form}", table.get(key))
             if text is not None:
                 # Placeholders were checked when the file was read: {n} is the only name a count has.
