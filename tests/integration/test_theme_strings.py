@@ -207,3 +207,15 @@ def test_a_session_that_stays_in_memory_sees_each_edit_to_the_strings(tmp_path: 
         cold = tmp_path / f"cold-{word}"
         assert not build_site(site, cold).failed()
         assert tree_digest(site / "_site") == tree_digest(cold)
+
+
+def test_a_strings_file_linked_from_outside_the_site_is_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "outside.yaml"
+    secret.write_text('search: "from outside"\n', encoding="utf-8")
+    site = site_with(tmp_path, "fa", {"en.yaml": 'sources: "Citations"\n'})
+    (site / "themes" / "default" / "strings" / "fa.yaml").symlink_to(secret)
+    result = check_site(site)
+    assert [d.format() for d in result.diagnostics] == [
+        "themes/default/strings/fa.yaml:1:1: error: symbolic link leads outside the site folder"
+    ]
+    assert result.site is not None and all(b"from outside" not in data for data in result.site.pages.values())

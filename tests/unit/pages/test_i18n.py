@@ -217,3 +217,12 @@ def test_a_text_that_passes_the_check_formats_with_exactly_its_names(text: str) 
     formatted = text.format(**{name: "<v>" for name in names})
     assert "{" not in formatted and "}" not in formatted
     assert formatted.count("<v>") == len(re.findall(r"\{[A-Za-z_][A-Za-z0-9_]*\}", text))
+
+
+def test_a_regional_file_comes_before_the_language_and_english_last(tmp_path: Path) -> None:
+    files = {"pt.yaml": 'search: "Pesquisar"\nsources: "Fontes"\n', "pt-BR.yaml": 'search: "Buscar"\n'}
+    tables, diags = strings_of(tmp_path, files)
+    assert diags == []
+    brazil, portugal = Translator("pt-BR", Strings(tables)), Translator("pt-PT", Strings(tables))
+    assert (brazil("search"), brazil("sources"), brazil("articles")) == ("Buscar", "Fontes", "Articles")
+    assert (portugal("search"), portugal("sources")) == ("Pesquisar", "Fontes")
