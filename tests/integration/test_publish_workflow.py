@@ -562,9 +562,13 @@ def test_the_release_carries_the_theme_and_the_format_reference(tools: Tools) ->
     theme = "timeline/_themes/default/"
     for name in ("timeline/_docs/format.md", f"{theme}templates/base.html", f"{theme}static/favicon.svg"):
         assert name in names
+    # Every language's UI strings, as the checkout has them.
+    strings = sorted(p.name for p in (REPO / "themes" / "default" / "strings").glob("*.yaml"))
+    assert "en.yaml" in strings and {f"{theme}strings/{name}" for name in strings} <= names
     with tarfile.open(tools.sdist) as sdist:
         inside = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"docs/format.md", "themes/default/templates/base.html", "pyproject.toml"} <= inside
+    assert {f"themes/default/strings/{name}" for name in strings} <= inside
     with zipfile.ZipFile(tools.wheel) as wheel:
         metadata = wheel.read(f"cited_timeline-{__version__}.dist-info/METADATA").decode()
     assert "Name: cited-timeline" in metadata and f"Version: {__version__}" in metadata
@@ -586,3 +590,8 @@ def test_the_installed_tool_builds_the_example_and_a_scaffolded_site(tools: Tool
     tools.timeline("new", "site", "fresh", cwd=tmp_path)
     log = tools.timeline("build", "--publish", cwd=tmp_path / "fresh")
     assert "warning" not in log and (tmp_path / "fresh" / "_site" / "index.html").is_file()
+    # The UI strings come from the installed theme's files: Indonesian ones for an Indonesian site.
+    config = example / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: id"), encoding="utf-8")
+    tools.timeline("build", "--no-cache", "-o", tmp_path / "id", cwd=example)
+    assert ">Linimasa</a>" in (tmp_path / "id" / "index.html").read_text(encoding="utf-8")

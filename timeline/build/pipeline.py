@@ -45,7 +45,7 @@ from timeline.content.model import Timeline
 from timeline.content.reader import read_content
 from timeline.errors import Diagnostic, error, has_errors
 from timeline.outputs import WHOLE_SITE
-from timeline.pages.i18n import check_language
+from timeline.pages.i18n import check_language, site_strings
 from timeline.pages.render import RenderedSite, Sink, render_site
 from timeline.progress import Progress
 
@@ -95,6 +95,7 @@ def run_pipeline(
     timeline, index_diags = index_content(content, config, memo=session.markdown if session else None, workers=workers)
     diags += index_diags
     if has_errors(diags):
+        site_strings(config, diags)  # every problem in one run: the theme's strings files too, though nothing renders
         return BuildResult(config, first_causes(diags, content, config), None, timeline)
     out = config.output.resolve()
     site, render_diags = render_site(

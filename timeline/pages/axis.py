@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from timeline.content.dates import DateSpan, EDate, day_of_year
 from timeline.content.model import Event, Timeline
 from timeline.content.urls import page_path
-from timeline.pages.i18n import Translator
+from timeline.pages.i18n import Strings, Translator
 
 LANE_HEIGHT = 18
 TOP = 10  # room above the first lane
@@ -267,11 +267,14 @@ def _label(stretch: Stretch, t: Translator, *, start: bool) -> str:
     return t.date(EDate(*_month_of(when)))
 
 
-def render_axis(tl: Timeline) -> Markup:
-    """Return the SVG of the whole timeline's axis, one part per stretch with breaks between."""
+def render_axis(tl: Timeline, strings: Strings | None = None) -> Markup:
+    """Return the SVG of the whole timeline's axis, one part per stretch with breaks between.
+
+    ``strings``: the theme chain's UI strings (the built-in theme's without).
+    """
     if not tl.events:
         return Markup("")
-    t = Translator(tl.config.language)
+    t = Translator(tl.config.language, strings)
     parts = stretches([_event_extent(e) for e in tl.events])
     out = [
         '<figure class="axis" id="axis" aria-labelledby="axis-title">',

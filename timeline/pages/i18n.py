@@ -1,221 +1,248 @@
-"""UI strings in the site's language, and dates through Babel (never the process locale)."""
+"""UI strings in the site's language, from the theme chain's strings files; dates through Babel.
+
+The strings are data of the theme: ``strings/<language>.yaml`` in each theme folder, one key per
+string. A key is looked up in the site's language through the chain, nearest theme first (so a
+site theme's file overrides single keys, or adds a language), then in English the same way; a
+key in no file is an error at build time. Dates, months and language names come from Babel's
+CLDR data, never from the process locale.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import difflib
+import functools
+import os
+import re
+from collections.abc import Mapping, Sequence
 
 import babel
 
+from timeline.content.config import SiteConfig
 from timeline.content.dates import DateSpan, EDate, format_date, format_span
+from timeline.content.sourcefile import read_source
+from timeline.content.values import check_language as check_language_tag
+from timeline.content.yamldoc import YMap, load_yaml
+from timeline.errors import Diagnostic, error, warning
+from timeline.layout import builtin_themes
+from timeline.pages.theme import ThemeFile, data_files, theme_dirs
 
-# English is the fallback for every string; a language adds the strings it translates.
-STRINGS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "timeline": "Timeline",
-        "events": "Events",
-        "articles": "Articles",
-        "actors": "Actors",
-        "places": "Places",
-        "tags": "Tags",
-        "sources": "Sources",
-        "source": "source",
-        "sources_count": "sources",
-        "summary": "Summary",
-        "claims": "Claims",
-        "claimant": "Claimant",
-        "claim": "Claim",
-        "claim_date": "Made",
-        "quantity": "Quantity",
-        "per": "per",
-        "related": "Related events",
-        "reported_in": "Reported in",
-        "previous": "Previous event",
-        "next": "Next event",
-        "published": "Published",
-        "publisher": "Publisher",
-        "author": "Author",
-        "via": "via",
-        "language": "Language",
-        "original": "Original report",
-        "quotes": "Quotes",
-        "notes": "Notes",
-        "reports_events": "Events this article reports",
-        "related_reports": "Related reports",
-        "corrections": "Corrections",
-        "updated": "Updated",
-        "accessed": "accessed",
-        "archived": "archived copy",
-        "quote": "Quote",
-        "translation": "Translation",
-        "disputed": "disputed",
-        "status_happened": "happened",
-        "status_scheduled": "scheduled",
-        "status_disputed": "disputed",
-        "status_reported": "as reported",
-        "q_exact": "",
-        "q_approximately": "about",
-        "q_more-than": "more than",
-        "q_fewer-than": "fewer than",
-        "q_at-least": "at least",
-        "q_at-most": "at most",
-        "not_found": "Page not found",
-        "not_found_text": "There is no page at this address.",
-        "back_home": "Back to the timeline",
-        "skip": "Skip to content",
-        "photo": "Photo",
-        "external_image": "external image",
-        "media": "Media",
-        "era": "Era",
-        "no_events": "No events.",
-        "kind_person": "person",
-        "kind_organisation": "organisation",
-        "kind_country": "country",
-        "kind_group": "group",
-        "kind_place": "place",
-        "feeds": "Feeds and data",
-        "filter": "Filter",
-        "search": "Search",
-        "all": "All",
-        "time_axis": "Time axis",
-        "gap": "gap",
-        "gap_years": "{n} years later",
-        "actor": "Actor",
-        "place": "Place",
-        "tag": "Tag",
-        "status": "Status",
-        "filter_events": "Filter events",
-        "search_placeholder": "Words in titles and summaries",
-        "clear_filters": "Clear filters",
-        "shown_of": "{shown} of {total} events shown",
-        "no_match": "No event matches these filters.",
-        "keys_hint": "Press j and k to move from event to event.",
-        "n_events": "{n} events",
-        "n_events_one": "{n} event",
-        "n_articles": "{n} articles",
-        "n_articles_one": "{n} article",
-        "n_sources_one": "{n} source",
-        "n_sources": "{n} sources",
-        "one_source": "1 source",
-        "disputed_help": "Carries conflicting claims from more than one claimant",
-        "feed_atom": "Atom feed",
-        "feed_articles": "Articles (Atom)",
-        "parts": "Parts of the timeline",
-        "data_csl": "Sources (CSL-JSON)",
-        "sitemap": "Sitemap",
-        "feed_ics": "Calendar (iCalendar)",
-        "data_json": "Events (JSON)",
-        "data_csv": "Events (CSV)",
-        "data_timeline": "Timeline data (JSON)",
-        "on_this_page": "On this page",
-        "value": "As stated",
-        "cited_quote": "Quoted passage",
-        "navigation": "Site",
-        "event_nav": "Previous and next events",
-        "built_with": "Built with timeline",
-        "external_sources": "Other sources",
-    },
-    "id": {
-        "timeline": "Linimasa",
-        "events": "Peristiwa",
-        "articles": "Artikel",
-        "actors": "Aktor",
-        "places": "Tempat",
-        "tags": "Tag",
-        "sources": "Sumber",
-        "source": "sumber",
-        "sources_count": "sumber",
-        "summary": "Ringkasan",
-        "claims": "Klaim",
-        "claimant": "Pengklaim",
-        "claim": "Klaim",
-        "claim_date": "Dibuat",
-        "quantity": "Besaran",
-        "per": "menurut",
-        "related": "Peristiwa terkait",
-        "reported_in": "Diberitakan dalam",
-        "previous": "Peristiwa sebelumnya",
-        "next": "Peristiwa berikutnya",
-        "published": "Terbit",
-        "publisher": "Penerbit",
-        "author": "Penulis",
-        "via": "melalui",
-        "language": "Bahasa",
-        "original": "Laporan asli",
-        "quotes": "Kutipan",
-        "notes": "Catatan",
-        "reports_events": "Peristiwa yang diberitakan",
-        "related_reports": "Berita terkait",
-        "corrections": "Koreksi",
-        "updated": "Diperbarui",
-        "accessed": "diakses",
-        "archived": "salinan arsip",
-        "quote": "Kutipan",
-        "translation": "Terjemahan",
-        "disputed": "diperdebatkan",
-        "status_happened": "terjadi",
-        "status_scheduled": "terjadwal",
-        "status_disputed": "diperdebatkan",
-        "status_reported": "menurut laporan",
-        "q_approximately": "sekitar",
-        "q_more-than": "lebih dari",
-        "q_fewer-than": "kurang dari",
-        "q_at-least": "setidaknya",
-        "q_at-most": "paling banyak",
-        "not_found": "Halaman tidak ditemukan",
-        "not_found_text": "Tidak ada halaman di alamat ini.",
-        "back_home": "Kembali ke linimasa",
-        "skip": "Langsung ke isi",
-        "photo": "Foto",
-        "external_image": "gambar eksternal",
-        "media": "Media",
-        "era": "Era",
-        "no_events": "Tidak ada peristiwa.",
-        "kind_person": "orang",
-        "kind_organisation": "organisasi",
-        "kind_country": "negara",
-        "kind_group": "kelompok",
-        "kind_place": "tempat",
-        "feeds": "Umpan dan data",
-        "filter": "Saring",
-        "search": "Cari",
-        "all": "Semua",
-        "time_axis": "Sumbu waktu",
-        "gap": "jeda",
-        "gap_years": "{n} tahun kemudian",
-        "actor": "Aktor",
-        "place": "Tempat",
-        "tag": "Tag",
-        "status": "Status",
-        "filter_events": "Saring peristiwa",
-        "search_placeholder": "Kata dalam judul dan ringkasan",
-        "clear_filters": "Hapus saringan",
-        "shown_of": "{shown} dari {total} peristiwa ditampilkan",
-        "no_match": "Tidak ada peristiwa yang cocok dengan saringan ini.",
-        "keys_hint": "Tekan j dan k untuk berpindah antarperistiwa.",
-        "n_events": "{n} peristiwa",
-        "n_articles": "{n} artikel",
-        "n_sources": "{n} sumber",
-        "one_source": "1 sumber",
-        "disputed_help": "Memuat klaim yang saling bertentangan dari lebih dari satu pihak",
-        "feed_atom": "Umpan Atom",
-        "feed_articles": "Artikel (Atom)",
-        "parts": "Bagian linimasa",
-        "data_csl": "Sumber (CSL-JSON)",
-        "sitemap": "Peta situs",
-        "feed_ics": "Kalender (iCalendar)",
-        "data_json": "Peristiwa (JSON)",
-        "data_csv": "Peristiwa (CSV)",
-        "data_timeline": "Data linimasa (JSON)",
-        "on_this_page": "Di halaman ini",
-        "value": "Sebagaimana dinyatakan",
-        "cited_quote": "Kutipan",
-        "navigation": "Situs",
-        "event_nav": "Peristiwa sebelumnya dan berikutnya",
-        "built_with": "Dibuat dengan timeline",
-        "external_sources": "Sumber lain",
-    },
-}
+STRINGS_DIR = "strings"
+"""The folder of a theme that holds its strings files, ``<language>.yaml``."""
+FALLBACK = "en"
+"""The language every key falls back to."""
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+"""CLDR's plural categories: ``n_events_few`` is the form of ``n_events`` for the category ``few``."""
+STRINGS_CAP = 256 * 1024
+"""Largest strings file read."""
+
+_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_FILE_RE = re.compile(r"^([A-Za-z0-9_-]+)\.yaml$")
+
+
+class UnknownString(LookupError):
+    """A UI string key that no strings file of the theme chain has, in the language or in English."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class Strings:
+    """The UI strings of a theme chain: language tag (lower case) -> key -> text, nearest theme winning."""
+
+    tables: Mapping[str, Mapping[str, str]]
+    english: tuple[str, ...] = ()
+    """The English files read, nearest first: where a missing key was looked for last."""
+
+
+def language_chain(language: str) -> tuple[str, ...]:
+    """Return the tables to look in for ``language``, most specific first, English last.
+
+    >>> language_chain("pt_BR"), language_chain("en-GB"), language_chain("hy")
+    (('pt-br', 'pt', 'en'), ('en-gb', 'en'), ('hy', 'en'))
+    """
+    parts = language.replace("_", "-").lower().split("-")
+    tags = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    return tuple(dict.fromkeys([*tags, FALLBACK]))
+
+
+def placeholders(text: str) -> frozenset[str] | None:
+    """Return the ``{name}`` placeholders of ``text``, or None when a brace is not part of one.
+
+    >>> sorted(placeholders("{shown} of {total}")), placeholders("{n.real}"), placeholders("{{n}}")
+    (['shown', 'total'], None, None)
+    """
+    if "{" in _PLACEHOLDER_RE.sub("", text) or "}" in _PLACEHOLDER_RE.sub("", text):
+        return None
+    return frozenset(_PLACEHOLDER_RE.findall(text))
+
+
+def site_strings(config: SiteConfig, diags: list[Diagnostic]) -> Strings:
+    """Return the UI strings of the site's theme chain; every problem in a strings file goes to ``diags``."""
+    files = data_files(config, STRINGS_DIR, diags)
+    # The templates are read only to tell a site theme's new key from a typo.
+    templates = _template_text(config) if any(f.own for f in files) else ""
+    return load_strings(files, diags, templates)
+
+
+def builtin_strings(language: str | None = None) -> Strings:
+    """Return the strings of the built-in default theme alone (what ``Translator(language)`` uses).
+
+    With ``language``, they are read again only when a file that language looks in changed.
+    """
+    # Plain strings, not Path: this runs once per Translator the outputs make (one per event).
+    folder = os.path.join(builtin_themes(), "default", STRINGS_DIR)
+    if language is None:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    else:
+        names = [f"{tag}.yaml" for tag in language_chain(language)]
+    # Keyed by each file's stat, so that an edit to a built-in file in a checkout is read again.
+    return _read_builtin(tuple(_stat_key(os.path.join(folder, name)) for name in names))
+
+
+# A memo of a pure function of the installed files (keyed by their stat), like the date caches:
+# outputs ask ``Translator(language)`` for a string per event, and must not parse YAML each time.
+@functools.lru_cache(maxsize=8)
+def _read_builtin(_files: tuple[tuple[str, int, int], ...]) -> Strings:
+    # The built-in files are checked by the tests; a problem in them shows in a site's build anyway.
+    return load_strings(data_files(None, STRINGS_DIR, []), [])
+
+
+def _stat_key(path: str) -> tuple[str, int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, stat.st_mtime_ns, stat.st_size)
+
+
+def _template_text(config: SiteConfig) -> str:
+    """Return the text of every template in the chain, to tell a theme's new key from a typo."""
+    texts: list[str] = []
+    for theme in theme_dirs(config):
+        for path in sorted((theme / "templates").rglob("*")):
+            try:
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue  # a folder, or a file that went away: templates report their own problems
+    return "\n".join(texts)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Entry:
+    """One string of one file, and where its key and its text stand."""
+
+    key: str
+    text: str
+    key_pos: tuple[int, int]
+    text_pos: tuple[int, int]
+    file: ThemeFile
+    language: str
+
+
+def load_strings(files: Sequence[ThemeFile], diags: list[Diagnostic], templates: str = "") -> Strings:
+    """Return the strings of ``files`` (nearest theme first), checking each file; problems go to ``diags``.
+
+    A file that is not a mapping of keys to strings is an error where it goes wrong. A key no
+    English file has is a warning (a typo would otherwise be silently unused), and so is a new
+    key in a site theme's English file that no template mentions (in ``templates``). Placeholders
+    must be the English text's own.
+    """
+    entries: list[_Entry] = []
+    seen: dict[tuple[int, str], str] = {}
+    for file in files:
+        match = _FILE_RE.match(file.name)
+        if match is None or check_language_tag(match.group(1)):
+            message = "not a strings file, so never read: name it <language>.yaml, such as hy.yaml or pt-BR.yaml"
+            diags.append(warning(file.shown, 1, 1, message))
+            continue
+        language = match.group(1).replace("_", "-").lower()
+        other = seen.setdefault((file.rank, language), file.shown)
+        if other != file.shown:
+            diags.append(error(file.shown, 1, 1, f"a second strings file for '{language}' beside {other}"))
+            continue
+        entries += _read_file(file, language, diags)
+
+    # Every key English has, with the placeholders of its farthest definition (the one a theme overrides).
+    reference: dict[str, frozenset[str]] = {}
+    builtin_keys: set[str] = set()
+    for entry in sorted((e for e in entries if e.language == FALLBACK), key=lambda e: -e.file.rank):
+        found = placeholders(entry.text)
+        if found is not None:
+            reference.setdefault(entry.key, found)
+        if not entry.file.own:
+            builtin_keys.add(entry.key)
+
+    tables: dict[str, dict[str, str]] = {}
+    for entry in sorted(entries, key=lambda e: -e.file.rank):
+        if _check_entry(entry, reference, builtin_keys, templates, diags):
+            tables.setdefault(entry.language, {})[entry.key] = entry.text
+    english = tuple(dict.fromkeys(e.file.shown for e in entries if e.language == FALLBACK))
+    return Strings({language: dict(table) for language, table in sorted(tables.items())}, english)
+
+
+def _read_file(file: ThemeFile, language: str, diags: list[Diagnostic]) -> list[_Entry]:
+    text, problem = read_source(file.path, file.shown, STRINGS_CAP)
+    if text is None:
+        diags.append(problem or error(file.shown, 1, 1, "cannot read file"))
+        return []
+    value, found = load_yaml(text, file.shown)
+    diags += found
+    if found or value is None:
+        return []
+    if not isinstance(value, YMap):
+        diags.append(error(file.shown, 1, 1, 'a strings file maps keys to strings (key: "text"), one per line'))
+        return []
+    entries: list[_Entry] = []
+    for key, text in value.items():
+        if not isinstance(text, str):
+            line, col = value.where(key)
+            kind = "mapping" if isinstance(text, Mapping) else "list"
+            diags.append(error(file.shown, line, col, f"UI string '{key}' must be a string, not a {kind}"))
+            continue
+        entries.append(_Entry(key, text, value.key_pos.get(key, value.pos), value.where(key), file, language))
+    return entries
+
+
+def _check_entry(
+    entry: _Entry,
+    reference: Mapping[str, frozenset[str]],
+    builtin_keys: set[str],
+    templates: str,
+    diags: list[Diagnostic],
+) -> bool:
+    """Return True if ``entry`` may be used; report what is wrong with it."""
+    shown = entry.file.shown
+    found = placeholders(entry.text)
+    if found is None:
+        message = f"UI string '{entry.key}': a brace that is not part of a {{name}} placeholder"
+        diags.append(error(shown, *entry.text_pos, message))
+        return False
+    base, _, form = entry.key.rpartition("_")
+    expected = reference.get(entry.key)
+    if expected is None and form in PLURAL_FORMS:
+        expected = reference.get(base)
+    if expected is None:
+        hint = difflib.get_close_matches(entry.key, sorted(reference), n=1)
+        extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+        message = f"unknown UI string key '{entry.key}'{extra}: no English file has it"
+        diags.append(warning(shown, *entry.key_pos, message))
+        return True
+    if entry.language == FALLBACK and entry.file.own and entry.key not in builtin_keys and form not in PLURAL_FORMS:
+        if f"'{entry.key}'" not in templates and f'"{entry.key}"' not in templates:
+            hint = difflib.get_close_matches(entry.key, sorted(builtin_keys), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            message = f"UI string key '{entry.key}' is new and no template uses it{extra}"
+            diags.append(warning(shown, *entry.key_pos, message))
+    if found != expected:
+        missing = ", ".join(f"{{{n}}}" for n in sorted(expected - found))
+        extra_names = ", ".join(f"{{{n}}}" for n in sorted(found - expected))
+        said = "; ".join(
+            p for p in (f"missing {missing}" if missing else "", f"unknown {extra_names}" if extra_names else "") if p
+        )
+        want = " ".join(f"{{{n}}}" for n in sorted(expected)) or "none"
+        message = f"UI string '{entry.key}' must have the placeholders of English ({want}): {said}"
+        diags.append(error(shown, *entry.text_pos, message))
+        return False
+    return True
 
 
 def check_language(language: str) -> str | None:
@@ -229,9 +256,23 @@ def check_language(language: str) -> str | None:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Translator:
-    """Strings and dates for one language."""
+    """Strings and dates for one language; without ``strings``, the built-in theme's strings."""
 
     language: str
+    strings: Strings | None = None
+    _tables: tuple[Mapping[str, str], ...] | None = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def _lookup(self) -> tuple[Mapping[str, str], ...]:
+        """Return the tables to look a key up in, in order; worked out on first use and kept."""
+        if self._tables is None:
+            # Lazily: a Translator made only for dates (the calendars, one per event) never reads a file.
+            strings = self.strings if self.strings is not None else builtin_strings(self.language)
+            tables = tuple(strings.tables[tag] for tag in language_chain(self.language) if tag in strings.tables)
+            object.__setattr__(self, "_tables", tables)  # frozen, but this is a memo of the fields above
+            return tables
+        return self._tables
 
     @property
     def locale(self) -> str:
@@ -240,8 +281,15 @@ class Translator:
 
     def __call__(self, key: str) -> str:
         """Return the UI string ``key`` in this language, falling back to English."""
-        base = self.language.split("-")[0].split("_")[0].lower()
-        return STRINGS.get(base, {}).get(key, STRINGS["en"].get(key, key))
+        for table in self._lookup():
+            if key in table:
+                return table[key]
+        raise self._unknown(key)
+
+    def _unknown(self, key: str) -> UnknownString:
+        strings = self.strings if self.strings is not None else builtin_strings()
+        where = ", ".join(strings.english) or f"{STRINGS_DIR}/{FALLBACK}.yaml"
+        return UnknownString(f"UI string '{key}' is in no strings file (not even in {where})")
 
     def date(self, date: EDate | None, *, weekday: bool = False) -> str:
         """Return ``date`` in words at its precision."""
@@ -258,11 +306,12 @@ class Translator:
         ('1 event', '1 peristiwa')
         """
         form = babel.Locale.parse(self.locale).plural_form(n)
-        base = self.language.split("-")[0].split("_")[0].lower()
-        table = STRINGS.get(base, {})
-        if f"{key}_{form}" in table or (key in table and base != "en"):
-            return table.get(f"{key}_{form}", table[key]).format(n=n)
-        return STRINGS["en"].get(f"{key}_{form}", self(key)).format(n=n)
+        for table in self._lookup():
+            text = table.get(f"{key}_{form}", table.get(key))
+            if text is not None:
+                # Placeholders were checked when the file was read: {n} is the only name a count has.
+                return text.format(n=n)
+        raise self._unknown(key)
 
     def month(self, year: int, month: int) -> str:
         """Return a month heading in words (``Oktober 2020``)."""

@@ -15,7 +15,7 @@ from timeline.content.dates import EDate
 from timeline.content.markdown import html_text
 from timeline.content.model import Article, Entity, Event, Timeline
 from timeline.content.urls import page_path, site_url
-from timeline.pages.i18n import Translator
+from timeline.pages.i18n import Strings, Translator
 
 CONTEXT = "https://schema.org"
 _ENTITY_TYPES = {"person": "Person", "organisation": "Organization", "country": "Country", "group": "Organization"}
@@ -195,9 +195,9 @@ def article_data(tl: Timeline, article: Article) -> dict[str, Any]:
     return data
 
 
-def breadcrumbs(tl: Timeline, path: str, context: dict[str, Any]) -> dict[str, Any]:
+def breadcrumbs(tl: Timeline, path: str, context: dict[str, Any], strings: Strings | None = None) -> dict[str, Any]:
     """Return the BreadcrumbList of a page: the site, its section, the page itself."""
-    t = Translator(tl.config.language)
+    t = Translator(tl.config.language, strings)
     config = tl.config
     crumbs: list[tuple[str, str | None]] = [(config.title, site_url(config))]
     parts = path.split("/")
@@ -243,9 +243,9 @@ def website(tl: Timeline) -> dict[str, Any]:
 
 
 def page_data(
-    tl: Timeline, path: str, context: dict[str, Any], ranges: Ranges | None = None
+    tl: Timeline, path: str, context: dict[str, Any], ranges: Ranges | None = None, strings: Strings | None = None
 ) -> list[dict[str, Any]]:
-    """Return the JSON-LD objects for the page at ``path`` (``ranges``: made once per build)."""
+    """Return the JSON-LD objects for the page at ``path`` (``ranges``: made once per build; ``strings``: the UI's)."""
     blocks: list[dict[str, Any]] = []
     if path == "index.html":
         blocks.append(website(tl))
@@ -258,5 +258,5 @@ def page_data(
     entity, kind = context.get("entity"), context.get("kind")
     if isinstance(entity, Entity) and kind in ("actor", "place"):
         blocks.append({"@context": CONTEXT, **_entity(tl, str(kind), entity)})
-    blocks.append(breadcrumbs(tl, path, context))
+    blocks.append(breadcrumbs(tl, path, context, strings))
     return blocks

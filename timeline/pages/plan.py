@@ -9,7 +9,7 @@ from typing import Any
 
 from timeline.content.model import Article, Entity, Event, Timeline
 from timeline.content.urls import page_path
-from timeline.pages.i18n import Translator
+from timeline.pages.i18n import Strings, Translator
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -76,10 +76,10 @@ def card_inputs(tl: Timeline, events: Iterable[Event]) -> tuple[str, ...]:
     return tuple(itertools.chain.from_iterable(files[e.id] for e in events))
 
 
-def plan_pages(tl: Timeline) -> list[PageSpec]:
-    """Return every page of the site, in a stable order."""
+def plan_pages(tl: Timeline, strings: Strings | None = None) -> list[PageSpec]:
+    """Return every page of the site, in a stable order (titles in ``strings``, the built-in theme's without)."""
     lang = tl.config.language
-    t = Translator(lang)
+    t = Translator(lang, strings)
     everything = ALL_INPUTS
     actors = {"kind": "actor", "items": tl.actors}
     places = {"kind": "place", "items": tl.places}

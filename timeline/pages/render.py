@@ -30,7 +30,7 @@ from timeline.errors import Diagnostic, error
 from timeline.incremental.memo import Fragments, Memo
 from timeline.layout import builtin_themes
 from timeline.pages.axis import render_axis
-from timeline.pages.i18n import Translator
+from timeline.pages.i18n import Strings, Translator, site_strings
 from timeline.pages.jsonld import Ranges, page_data
 from timeline.pages.plan import ALL_INPUTS, PageSpec, plan_pages
 from timeline.pages.reuse import fingerprints, record_digests
@@ -158,6 +158,7 @@ def _globals(
     env: jinja2.Environment,
     memo: CardMemo | None = None,
     records: Mapping[str, str] | None = None,
+    strings: Strings | None = None,
 ) -> dict[str, Any]:
     config = tl.config
     base = config.base_path
@@ -188,7 +189,7 @@ def _globals(
         text = memo.get(stored) if memo is not None and stored is not None else None
         if text is None:
             values = {**shared, **context, "event": event}
-            text = env.get_template(template).render(values, page=card_page, t=Translator(config.language))
+            text = env.get_template(template).render(values, page=card_page, t=Translator(config.language, strings))
             if memo is not None and stored is not None:
                 memo.put(stored, text)
         made[key] = text
@@ -206,8 +207,8 @@ def _globals(
         "media": lambda src: f"{base}{src}",
         "absolute": lambda path: _absolute(config, path),
         "html": html,
-        "time_axis": lambda: render_axis(tl),
-        "structured_data": lambda page: page_data(tl, page.path, dict(page.context), ranges),
+        "time_axis": lambda: render_axis(tl, strings),
+        "structured_data": lambda page: page_data(tl, page.path, dict(page.context), ranges, strings),
         "card": card,
         "source_rows": lambda event: piece("_source_rows.html", event, ""),
         "has_external_sources": any(not s.article for e in tl.events for s in e.sources),
@@ -286,14 +287,15 @@ def render_site(
     pages: dict[str, bytes] = {}
     streamed: set[str] = set()
     origins: list[tuple[str, str]] = []
-    specs = plan_pages(tl)
+    strings = site_strings(tl.config, diags)
+    specs = plan_pages(tl, strings)
     prints = fingerprints(tl, specs, digests or {})
     # Kept among the fingerprints (like "@extra"; the writers skip names that start with "@"), so
     # that the next build can tell whether the site's frame changed.
     site_digest = prints["@site"]
     reuse = can_reuse(tl.config)
     records = record_digests(tl, digests or {}, site_digest)
-    shared = _globals(tl, env, cards if reuse else None, records)
+    shared = _globals(tl, env, cards if reuse else None, records, strings)
     old = previous if previous is not None and previous_dir is not None and reuse else {}
     kept: set[str] = set()
 
@@ -318,7 +320,7 @@ def render_site(
 
         def render_one(spec: PageSpec) -> tuple[bytes | None, list[Diagnostic]]:
             found: list[Diagnostic] = []
-            text = render_page(env, spec, tl.config, found, shared)
+            text = render_page(env, spec, tl.config, found, shared, strings)
             collect()
             rendered()
             return (None if text is None else text.encode("utf-8")), found
@@ -409,9 +411,10 @@ def render_page(
     config: SiteConfig,
     diags: list[Diagnostic],
     shared: Mapping[str, Any],
+    strings: Strings | None = None,
 ) -> str | None:
-    """Render one page; a template error becomes a diagnostic at the template's line."""
-    t = Translator(spec.lang)
+    """Render one page; a template error (a UI string in no strings file too) becomes a diagnostic at its line."""
+    t = Translator(spec.lang, strings)
     try:
         template = env.get_template(spec.template)
         return template.render({**shared, **spec.context}, page=spec, t=t, canonical=_absolute(config, spec.path))

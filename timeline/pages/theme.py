@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,48 @@ def static_files(config: SiteConfig, diags: list[Diagnostic] | None = None) -> d
         for path, parts, _ in found:
             files["assets/" + "/".join(parts)] = path
     return files
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ThemeFile:
+    """A data file of one theme in the chain (``strings/hy.yaml``), and where it stands."""
+
+    path: Path
+    shown: str
+    """The name a diagnostic gives it: below the site folder, or below the built-in themes' parent."""
+    name: str
+    """Its path below the data folder (``hy.yaml``)."""
+    rank: int
+    """The theme's place in the chain: 0 is the nearest (the site's own theme, when it has one)."""
+    own: bool
+    """True for a file of a theme the site brings, not one shipped with timeline."""
+
+
+def data_files(config: SiteConfig | None, folder: str, diags: list[Diagnostic]) -> list[ThemeFile]:
+    """Return the files in ``folder`` of every theme in the chain, nearest theme first, each sorted.
+
+    Without a config, only the built-in default theme's. A symbolic link that leaves the site
+    folder (or leads to a hidden file) is never read: it becomes an error in ``diags`` at the link.
+    """
+    builtin = builtin_themes()
+    dirs = theme_dirs(config) if config is not None else (builtin / "default",)
+    files: list[ThemeFile] = []
+    for rank, theme in enumerate(dirs):
+        boundary = _boundary(config, theme) if config is not None else builtin
+        own = not theme.resolve().is_relative_to(builtin.resolve())
+        found, escapes = walk_sources(theme / folder, boundary)
+        for link, problem in escapes:
+            diags.append(error(_shown(config, link), 1, 1, problem))
+        for path, parts, _ in found:
+            files.append(ThemeFile(path, _shown(config, path), "/".join(parts), rank, own))
+    return files
+
+
+def _shown(config: SiteConfig | None, path: Path) -> str:
+    for base in (config.root if config is not None else None, builtin_themes().parent):
+        if base is not None and path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 def theme_digest(config: SiteConfig) -> str:
