@@ -46,7 +46,8 @@ COLLECT_EVERY = 64
 
 WholeSiteFiles = Callable[[Timeline, Fragments], Iterable[tuple[str, bytes]] | Mapping[str, bytes]]
 """A writer of files made from the whole timeline (feeds, open data, search): the build passes
-them in (see ``timeline.outputs.WHOLE_SITE``), so that pages never import outputs."""
+them in (see ``timeline.outputs.WHOLE_SITE``), so that pages never import outputs. It asks the
+``Fragments`` for each record's piece by calling it, and knows nothing of the memo behind it."""
 
 
 class Sink(Protocol):
@@ -122,7 +123,11 @@ class DeferredExtras:
         for produce in self.writers:
             produced = produce(self.timeline, self.pieces)
             # A producer may also yield its files one by one, so that only one is held at a time.
-            yield from produced.items() if isinstance(produced, Mapping) else produced
+            for path, data in produced.items() if isinstance(produced, Mapping) else produced:
+                # Each file's pieces are a kind of their own: once it is made they can go back to
+                # the store, so that a build holds one kind at a time (see ``KindMemo``).
+                self.pieces.release()
+                yield path, data
             gc.collect(0)  # the cycles this whole-site file left (see young_collections)
 
 
