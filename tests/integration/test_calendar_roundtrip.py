@@ -20,7 +20,7 @@ TRICKY = {
     "x-cyrillic": ("Переговоры в Баку", "2021-03-04T09:15 Asia/Baku", None),
     "x-arabic": ("وقف إطلاق النار في المدينة", "2021-03-05", "2021-03-09"),
     "x-hebrew": ("הסכם שביתת נשק", "2021-03-06T23:30 Asia/Jerusalem", "2021-03-07T01:00 Asia/Jerusalem"),
-    "x-escapes": ('Semi; comma, back\\\\slash\\nand a second line', "2021-03-07T10:00+05:30", "2021-03-07T12:00Z"),
+    "x-escapes": ("Semi; comma, back\\\\slash\\nand a second line", "2021-03-07T10:00+05:30", "2021-03-07T12:00Z"),
     "x-month-end": ("Range to a month", "2021-01-31", "2021-02"),
     "x-dst-gap": ("Skipped hour", "2021-03-28T02:30 Europe/Berlin", None),
 }

@@ -234,7 +234,7 @@ def robots(tl: Timeline) -> bytes:
 
 
 def event_vevent(tl: Timeline, event: Event) -> Vevent | None:
-    """Return an event's VEVENT and the zone-years it names, or None when its start is a year or a month (see the docs)."""
+    """Return an event's VEVENT and the zone-years it names; None when it starts in a year or a month (see the docs)."""
     config = tl.config
     start, end = event.span.start, event.span.end
     if start.precision in ("year", "month") or not 1 <= start.year <= 9998:

@@ -70,7 +70,8 @@ def test_vtimezones_of_the_first_and_last_years() -> None:
 
 
 def test_years_before_1000_keep_four_digits() -> None:
-    text, zones = vevent([("DTSTART", dt.date(1, 1, 1)), ("DTSTAMP", dt.datetime(999, 12, 31, 23, 59, 1, tzinfo=dt.UTC))])
+    stamp = dt.datetime(999, 12, 31, 23, 59, 1, tzinfo=dt.UTC)
+    text, zones = vevent([("DTSTART", dt.date(1, 1, 1)), ("DTSTAMP", stamp)])
     assert "DTSTART;VALUE=DATE:00010101\r\n" in text and "DTSTAMP:09991231T235901Z\r\n" in text
     assert zones == ()  # a date and a UTC time name no zone
 
