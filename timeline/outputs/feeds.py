@@ -27,7 +27,7 @@ from timeline.content.dates import EDate, zone_info
 from timeline.content.markdown import html_text
 from timeline.content.model import Article, Event, Timeline
 from timeline.content.urls import absolute_links, is_absolute, page_path, site_host, site_url, uri
-from timeline.outputs.ics import XML_INVALID, Vevent, calendar, clean, day_after, time_value, timezones, vevent
+from timeline.outputs.ics import XML_INVALID, Vevent, calendar, day_after, text_value, time_value, timezones, vevent
 from timeline.outputs.pieces import Piece, made
 from timeline.pages.i18n import Translator
 from timeline.pages.plan import page_paths
@@ -240,7 +240,7 @@ def event_vevent(tl: Timeline, event: Event) -> Vevent | None:
     if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
         return None
     stamp, _ = event_updated(tl, event)
-    properties: list[tuple[str, Any]] = [("UID", clean(f"{event.id}@{site_host(config)}"))]
+    properties: list[tuple[str, Any]] = [("UID", text_value(f"{event.id}@{site_host(config)}"))]
     properties.append(("DTSTAMP", stamp.astimezone(dt.UTC)))  # from the content, never the clock
     if start.hour is None:
         last = end if end is not None and 1 <= end.year <= 9998 else start
@@ -253,12 +253,12 @@ def event_vevent(tl: Timeline, event: Event) -> Vevent | None:
     summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
     description = "\n\n".join(p for p in (t.span(event.span), summary, site_url(config,
                                 page_path("event", event.id)) if is_absolute(config) else "") if p)  # fmt: skip
-    properties += [("SUMMARY", clean(event.title)), ("DESCRIPTION", clean(description))]
+    properties += [("SUMMARY", text_value(event.title)), ("DESCRIPTION", text_value(description))]
     places = [tl.places[p].name for p in event.places if p in tl.places]
     if places:
-        properties.append(("LOCATION", clean(", ".join(places))))
+        properties.append(("LOCATION", text_value(", ".join(places))))
     if event.tags:
-        properties.append(("CATEGORIES", [clean(tag) for tag in event.tags]))
+        properties.append(("CATEGORIES", [text_value(tag) for tag in event.tags]))
     if is_absolute(config):
         properties.append(("URL", uri(site_url(config, page_path("event", event.id)))))
     if event.status == "scheduled" or start.uncertain or start.approximate:

@@ -35,6 +35,15 @@ def clean(text: str) -> str:
     return XML_INVALID.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def text_value(text: str) -> icalendar.vText:
+    """Return contributor text as a TEXT value, cleaned (see ``clean``) and escaped when written.
+
+    Always this, never a bare string: ``icalendar`` writes a string for a property it does not
+    type (NAME, X-WR-CALNAME, any X- name) as it is, newlines and all.
+    """
+    return icalendar.vText(clean(text))
+
+
 def day_after(date: EDate) -> dt.date:
     """Return the first day after the period a year, month or day names."""
     if date.month is None:
@@ -112,8 +121,9 @@ def calendar(name: str, vevents: Iterable[Vevent | None], zones: Mapping[str, st
     calendar needs.
     """
     head = icalendar.Calendar()
-    for key, value in (("VERSION", "2.0"), ("PRODID", "-//timeline//timeline//EN"), ("CALSCALE", "GREGORIAN"),
-                       ("METHOD", "PUBLISH"), ("NAME", clean(name)), ("X-WR-CALNAME", clean(name))):  # fmt: skip
+    properties = [("VERSION", "2.0"), ("PRODID", "-//timeline//timeline//EN"), ("CALSCALE", "GREGORIAN"),
+                  ("METHOD", "PUBLISH"), ("NAME", text_value(name)), ("X-WR-CALNAME", text_value(name))]  # fmt: skip
+    for key, value in properties:
         head.add(key, value)
     text = head.to_ical(sorted=False).decode("utf-8")
     end = "END:VCALENDAR\r\n"
