@@ -57,7 +57,8 @@ class KindMemo(Memo[str, Any]):
     """The memo of ``Fragments`` pieces, kept in a store by kind, each kind in memory only while in use.
 
     A site-wide file needs every record's piece of its own kind and no other: a kind is loaded
-    when first asked for, and pruned, saved and dropped on ``release`` (once its file is made),
+    when first asked for, and pruned, saved and dropped on ``release`` (the caller releases
+    after each file is made, so a kind must not be shared by two files),
     so that a build holds one kind at a time instead of all of them. ``kinds`` lists what the
     store holds.
     """
@@ -124,7 +125,8 @@ class Fragments:
     A piece is made again only when its record's digest changed; ``digests`` maps a record key
     (``event:<id>``, ``article:<id>``) to a digest of everything that record's pieces may show:
     its own file, the files of the articles an event cites, and the site (config, theme, ids,
-    actors, places, tags). Without a memo every piece is simply made.
+    actors, places, tags). Without a memo every piece is simply made. The writers call it as
+    ``fragments(kind, record, make)`` and never see the memo behind it.
     """
 
     def __init__(self, memo: Memo[str, Any] | None = None, digests: Mapping[str, str] | None = None) -> None:
@@ -144,7 +146,9 @@ class Fragments:
         value: T = found[0]
         return value
 
+    __call__ = get
+
     def release(self) -> None:
-        """Say that the pieces asked for so far are done with: a file that needs them was made."""
+        """Say that the pieces asked for so far are done with: the file that needs them was made."""
         if self.memo is not None:
             self.memo.release()

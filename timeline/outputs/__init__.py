@@ -1,4 +1,8 @@
-"""Whole-site files, one module per format: feeds, calendars, open data, the search index."""
+"""Whole-site files, one module per format: feeds, calendars, open data, the search index.
+
+Each writer takes the timeline and a ``Piece`` (see ``timeline.outputs.pieces``) and yields its
+files one at a time; it knows nothing of how or whether pieces are kept between builds.
+"""
 
 from __future__ import annotations
 

@@ -4,10 +4,10 @@ Every date written here comes from the content (an event's ``updated``, else the
 holds). Only when the content has no usable date does ``SOURCE_DATE_EPOCH`` (else the Unix
 epoch) stand in, so the output never depends on the build clock.
 
-Each record's part of a file (its Atom entry, sitemap date, VEVENT) is a piece made through
-``timeline.incremental.memo.Fragments``, so a warm build makes again only the pieces of changed records;
-what spans records (order, the feed's ``updated``, which events a calendar lists) is computed
-every build.
+Each record's part of a file (its Atom entry, sitemap date, VEVENT) is made by a pure function
+and asked for through a ``Piece`` (see ``timeline.outputs.pieces``), so that a build that keeps
+pieces makes again only those of changed records; what spans records (order, the feed's
+``updated``, which events a calendar lists, the VTIMEZONEs) is computed every build.
 """
 
 from __future__ import annotations
@@ -20,25 +20,15 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from timeline.content.config import SiteConfig
 from timeline.content.dates import EDate, zone_info
 from timeline.content.markdown import html_text
 from timeline.content.model import Article, Event, Timeline
 from timeline.content.urls import absolute_links, is_absolute, page_path, site_host, site_url, uri
-from timeline.incremental.memo import Fragments
-from timeline.outputs.ics import (
-    XML_INVALID,
-    Observances,
-    ZoneYears,
-    calendar,
-    day_after,
-    folded,
-    ics_date,
-    ics_text,
-    ics_time,
-)
+from timeline.outputs.ics import XML_INVALID, Vevent, calendar, day_after, text_value, time_value, timezones, vevent
+from timeline.outputs.pieces import Piece, made
 from timeline.pages.i18n import Translator
 from timeline.pages.plan import page_paths
 
@@ -153,11 +143,13 @@ def _entry(tl: Timeline, path: str, title: str, updated: dt.datetime, summary: s
 
 
 def _dated(kind: str) -> str:
+    # A kind per file, so that the pieces of one file can be let go once it is made.
     # A piece that may show the fallback date is kept only while SOURCE_DATE_EPOCH stays the same.
     return f"{kind}@{fallback_instant().isoformat()}"
 
 
-def _event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
+def event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
+    """Return an event's piece of ``feed.xml``: (its ``updated`` in ISO form, its Atom entry)."""
     updated, _ = event_updated(tl, event)
     extra = [f'<category term="{_x(tag)}"/>' for tag in event.tags]
     summary = tl.html.get(f"event:{event.id}:summary", "")
@@ -165,7 +157,8 @@ def _event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
     return updated.isoformat(), _entry(tl, path, event.title, updated, summary, extra)
 
 
-def _article_entry(tl: Timeline, article: Article) -> tuple[str, str]:
+def article_entry(tl: Timeline, article: Article) -> tuple[str, str]:
+    """Return an article's piece of ``articles.xml``: (its ``updated`` in ISO form, its Atom entry)."""
     updated, published = article_updated(tl, article)
     extra = []
     if published is not None:
@@ -186,37 +179,38 @@ def _entries(pairs: Iterable[tuple[str, str]]) -> list[tuple[dt.datetime, str]]:
     return [(dt.datetime.fromisoformat(moment), text) for moment, text in pairs]
 
 
-def events_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+def events_feed(tl: Timeline, piece: Piece = made) -> bytes:
     """Return the Atom feed of events, the latest event first."""
-    pieces, kind = pieces or Fragments(), _dated("atom")
-    pairs = [pieces.get(kind, f"event:{e.id}", partial(_event_entry, tl, e)) for e in reversed(tl.events)]
+    kind = _dated("feed.xml")
+    pairs = [piece(kind, f"event:{e.id}", partial(event_entry, tl, e)) for e in reversed(tl.events)]
     return _atom(tl, "feed.xml", tl.config.title, _entries(pairs))
 
 
-def articles_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+def articles_feed(tl: Timeline, piece: Piece = made) -> bytes:
     """Return the Atom feed of collected articles, newest first."""
-    pieces, kind = pieces or Fragments(), _dated("atom")
-    pairs = [pieces.get(kind, f"article:{a.id}", partial(_article_entry, tl, a)) for a in tl.articles]
+    kind = _dated("articles.xml")
+    pairs = [piece(kind, f"article:{a.id}", partial(article_entry, tl, a)) for a in tl.articles]
     return _atom(tl, "articles.xml", f"{tl.config.title}: articles", _entries(pairs))
 
 
-def _record_lastmod(
+def record_lastmod(
     updated: Callable[[Timeline, R], tuple[dt.datetime, EDate | None]], tl: Timeline, record: R
 ) -> str | None:
+    """Return a record's piece of ``sitemap.xml``: its ``lastmod``, if its date is a day or finer."""
     moment, date = updated(tl, record)
     return _stamp(moment) if date is not None and date.precision not in ("year", "month") else None
 
 
-def sitemap(tl: Timeline, pieces: Fragments | None = None) -> bytes:
+def sitemap(tl: Timeline, piece: Piece = made) -> bytes:
     """Return ``sitemap.xml`` with every page but the 404 page; ``lastmod`` only from content."""
     config = tl.config
-    pieces, kind = pieces or Fragments(), _dated("lastmod")
+    kind = _dated("sitemap.xml")
     modified: dict[str, str | None] = {}
     for event in tl.events:
-        stamp = pieces.get(kind, f"event:{event.id}", partial(_record_lastmod, event_updated, tl, event))
+        stamp = piece(kind, f"event:{event.id}", partial(record_lastmod, event_updated, tl, event))
         modified[page_path("event", event.id) + "index.html"] = stamp
     for article in tl.articles:
-        stamp = pieces.get(kind, f"article:{article.id}", partial(_record_lastmod, article_updated, tl, article))
+        stamp = piece(kind, f"article:{article.id}", partial(record_lastmod, article_updated, tl, article))
         modified[page_path("article", article.id) + "index.html"] = stamp
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for path in sorted(page_paths(tl)):
@@ -239,79 +233,54 @@ def robots(tl: Timeline) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _vevent(tl: Timeline, event: Event, zones: Observances) -> tuple[str, ZoneYears] | None:
-    """Return an event's folded VEVENT and its zones, or None when its start is a year or a month (see the docs)."""
+def event_vevent(tl: Timeline, event: Event) -> Vevent | None:
+    """Return an event's VEVENT and the zone-years it names; None when it starts in a year or a month (see the docs)."""
     config = tl.config
     start, end = event.span.start, event.span.end
     if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
         return None
     stamp, _ = event_updated(tl, event)
-    uid = ics_text(f"{event.id}@{site_host(config)}")
-    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{ics_date(stamp.astimezone(dt.UTC))}Z"]
+    properties: list[tuple[str, Any]] = [("UID", text_value(f"{event.id}@{site_host(config)}"))]
+    properties.append(("DTSTAMP", stamp.astimezone(dt.UTC)))  # from the content, never the clock
     if start.hour is None:
-        lines.append(f"DTSTART;VALUE=DATE:{ics_date(day_after(start) - dt.timedelta(days=1))}")
         last = end if end is not None and 1 <= end.year <= 9998 else start
-        lines.append(f"DTEND;VALUE=DATE:{ics_date(day_after(last))}")
+        properties += [("DTSTART", day_after(start) - dt.timedelta(days=1)), ("DTEND", day_after(last))]
     else:
-        lines.append(ics_time("DTSTART", start, instant(start, config), config))
+        properties.append(("DTSTART", time_value(start, instant(start, config), config)))
         if end is not None and end.hour is not None:
-            lines.append(ics_time("DTEND", end, instant(end, config), config))
+            properties.append(("DTEND", time_value(end, instant(end, config), config)))
     t = Translator(config.language)
     summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
     description = "\n\n".join(p for p in (t.span(event.span), summary, site_url(config,
                                 page_path("event", event.id)) if is_absolute(config) else "") if p)  # fmt: skip
-    lines += [f"SUMMARY:{ics_text(event.title)}", f"DESCRIPTION:{ics_text(description)}"]
+    properties += [("SUMMARY", text_value(event.title)), ("DESCRIPTION", text_value(description))]
     places = [tl.places[p].name for p in event.places if p in tl.places]
     if places:
-        lines.append(f"LOCATION:{ics_text(', '.join(places))}")
+        properties.append(("LOCATION", text_value(", ".join(places))))
     if event.tags:
-        lines.append("CATEGORIES:" + ",".join(ics_text(tag) for tag in event.tags))
+        properties.append(("CATEGORIES", [text_value(tag) for tag in event.tags]))
     if is_absolute(config):
-        lines.append(f"URL:{uri(site_url(config, page_path('event', event.id)))}")
+        properties.append(("URL", uri(site_url(config, page_path("event", event.id)))))
     if event.status == "scheduled" or start.uncertain or start.approximate:
-        lines.append("STATUS:TENTATIVE")
-    return folded([*lines, "END:VEVENT"]), zones.of_dates((start, end), config)
+        properties.append(("STATUS", "TENTATIVE"))
+    return vevent(properties)
 
 
-class CalendarParts:
-    """Each event's VEVENT, made once per build (and, with pieces, once per change of the event)."""
-
-    def __init__(self, tl: Timeline, pieces: Fragments | None = None) -> None:
-        self.tl = tl
-        self.pieces = pieces or Fragments()
-        self.kind = _dated("vevent")
-        self.zones = Observances()
-        self.vevents: dict[str, tuple[str, ZoneYears] | None] = {}
-
-    def vevent(self, event: Event) -> tuple[str, ZoneYears] | None:
-        """Return the event's folded VEVENT and the zone-years it names, or None."""
-        if event.id not in self.vevents:
-            make = partial(_vevent, self.tl, event, self.zones)
-            self.vevents[event.id] = self.pieces.get(self.kind, f"event:{event.id}", make)
-        return self.vevents[event.id]
-
-    def calendar(self, events: Iterable[Event], name: str) -> bytes:
-        """Return an iCalendar file of the events dated to a day or a time of day."""
-        return calendar(name, (self.vevent(event) for event in events))
-
-
-def render_feeds(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+def render_feeds(tl: Timeline, piece: Piece = made) -> Iterator[tuple[str, bytes]]:
     """Yield the feed files of the site as (output path, bytes), one at a time."""
-    pieces = pieces or Fragments()
-    parts = CalendarParts(tl, pieces)
-    # Each kind of piece is let go once the files that need it are made (see ``KindMemo``).
-    yield "feed.xml", events_feed(tl, pieces)
-    yield "articles.xml", articles_feed(tl, pieces)
-    pieces.release()
-    yield "events.ics", parts.calendar(tl.events, tl.config.title)
-    pieces.release()  # the calendars below reuse the VEVENTs that ``parts`` keeps
+    yield "feed.xml", events_feed(tl, piece)
+    yield "articles.xml", articles_feed(tl, piece)
+    kind = _dated("events.ics")
+    # Every calendar lists some of these: each event's VEVENT is asked for once, by events.ics.
+    vevents = {e.id: piece(kind, f"event:{e.id}", partial(event_vevent, tl, e)) for e in tl.events}
+    zones = timezones(vevents.values())
+    yield "events.ics", calendar(tl.config.title, vevents.values(), zones)
     yield "robots.txt", robots(tl)
     # A sitemap must list absolute URLs; without a host in base_url there is none to write.
     if is_absolute(tl.config):
-        yield "sitemap.xml", sitemap(tl, pieces)
-        pieces.release()
-    for kind, table in (("actor", tl.actors), ("place", tl.places)):
+        yield "sitemap.xml", sitemap(tl, piece)
+    for table_kind, table in (("actor", tl.actors), ("place", tl.places)):
         for key, entity in table.items():
-            events = [tl.event_by_id[i] for i in tl.events_of.get(f"{kind}:{key}", ())]
+            listed = (vevents[i] for i in tl.events_of.get(f"{table_kind}:{key}", ()))
             title = f"{tl.config.title}: {entity.name}"
-            yield page_path(kind, key) + "events.ics", parts.calendar(events, title)
+            yield page_path(table_kind, key) + "events.ics", calendar(title, listed, zones)

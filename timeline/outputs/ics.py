@@ -1,70 +1,47 @@
-"""The iCalendar writer (RFC 5545): escaping, folding, times, time zones and whole calendars.
+"""The iCalendar layer (RFC 5545): values, VTIMEZONEs and whole calendars, written by ``icalendar``.
 
-An event's VEVENT is made in ``timeline.outputs.feeds`` from the event's record; this module only lays
-out text, so a calendar can be assembled from VEVENTs made in an earlier build.
+``icalendar`` does what RFC 5545 asks of the text (escaping, folding at 75 octets, property
+parameters, dates before the year 1000, VTIMEZONE observances from tzdata); this module chooses
+what goes in. An event's VEVENT is made in ``timeline.outputs.feeds`` from the event's record (see
+``vevent``) as text, so that a calendar can be assembled from VEVENTs made in an earlier build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import icalendar
 
 from timeline.content.config import SiteConfig
 from timeline.content.dates import EDate, zone_info
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-ZoneYears = tuple[tuple[str, int, tuple[str, ...]], ...]
-"""(IANA zone, year, STANDARD/DAYLIGHT observance lines of that zone in that year), for a VEVENT.
+LAST_ZONE_DAY = dt.date(9999, 1, 1)
+"""The latest end of a VTIMEZONE: ``icalendar`` overflows a datetime when it searches past it."""
 
-A VEVENT piece carries its zones' observances so that a warm build need not derive them from
-tzdata again (about 1 ms per zone-year).
-"""
+Zoned = tuple[tuple[str, int], ...]
+"""(IANA zone, year) of each wall time a VEVENT names, so its calendar can carry the zone."""
 
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 3.1)."""
-    if len(line) <= 75 and line.isascii():
-        return line  # most lines: nothing to fold
-    out: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+Vevent = tuple[str, Zoned]
+"""A VEVENT as folded text (CRLF line ends), and the zone-years it names."""
 
 
-def folded(lines: Iterable[str]) -> str:
-    """Return content lines folded, each ended by CRLF."""
-    return "".join(fold(line) + "\r\n" for line in lines)
+def clean(text: str) -> str:
+    """Return contributor text fit for a TEXT value: no control characters, newlines as LF."""
+    return XML_INVALID.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def ics_text(text: str) -> str:
-    r"""Escape a TEXT value: backslash, semicolon, comma and newlines.
+def text_value(text: str) -> icalendar.vText:
+    """Return contributor text as a TEXT value, cleaned (see ``clean``) and escaped when written.
 
-    >>> ics_text("a,b;c\\d\ne")
-    'a\\,b\\;c\\\\d\\ne'
+    Always this, never a bare string: ``icalendar`` writes a string for a property it does not
+    type (NAME, X-WR-CALNAME, any X- name) as it is, newlines and all.
     """
-    text = XML_INVALID.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def ics_date(day: dt.date) -> str:
-    """Return a DATE value; by hand, since strftime drops the zeros of a year before 1000.
-
-    >>> ics_date(dt.date(33, 4, 3)), ics_date(dt.datetime(5, 1, 2, 3, 4, 5))
-    ('00330403', '00050102T030405')
-    """
-    text = f"{day.year:04d}{day.month:02d}{day.day:02d}"
-    if isinstance(day, dt.datetime):
-        text += f"T{day.hour:02d}{day.minute:02d}{day.second:02d}"
-    return text
+    return icalendar.vText(clean(text))
 
 
 def day_after(date: EDate) -> dt.date:
@@ -84,90 +61,74 @@ def zone_of(date: EDate, config: SiteConfig) -> str:
     return zone
 
 
-def ics_time(name: str, date: EDate, moment: dt.datetime | None, config: SiteConfig) -> str:
-    """Return a DTSTART/DTEND line: UTC (``moment``, the date's instant) or wall time in a zone."""
+def time_value(date: EDate, moment: dt.datetime | None, config: SiteConfig) -> dt.datetime:
+    """Return a DTSTART/DTEND value: UTC (``moment``, the date's instant) or the wall time in its zone."""
     zone = zone_of(date, config)
     if zone == "Z":
         assert moment is not None
-        return f"{name}:{ics_date(moment.astimezone(dt.UTC))}Z"
-    wall = f"{date.year:04d}{date.month:02d}{date.day:02d}T{date.hour:02d}{date.minute:02d}{date.second or 0:02d}"
-    return f"{name};TZID={zone}:{wall}"
+        return moment.astimezone(dt.UTC)
+    # The wall time as written, with the zone that gives it its TZID: never converted, so a time
+    # that a zone skips or repeats (a daylight-saving change) is kept as the contributor wrote it.
+    wall = dt.datetime(date.year, date.month or 1, date.day or 1, date.hour or 0, date.minute or 0, date.second or 0)
+    return wall.replace(tzinfo=zone_info(zone))
 
 
-class Observances:
-    """Each (zone, year)'s observances, computed once per build and shared by its calendars."""
-
-    def __init__(self) -> None:
-        self.known: dict[tuple[str, int], tuple[str, ...]] = {}
-
-    def lines(self, name: str, year: int) -> tuple[str, ...]:
-        """Return the STANDARD/DAYLIGHT observances of zone ``name`` in ``year``."""
-        if (name, year) not in self.known:
-            self.known[name, year] = tuple(observances(name, year))
-        return self.known[name, year]
-
-    def of_dates(self, dates: Iterable[EDate | None], config: SiteConfig) -> ZoneYears:
-        """Return the zone-years a VEVENT of these dates names, with their observances."""
-        found: list[tuple[str, int, tuple[str, ...]]] = []
-        for date in dates:
-            if date is not None and date.hour is not None and zone_of(date, config) != "Z":
-                zone = zone_of(date, config)
-                found.append((zone, date.year, self.lines(zone, date.year)))
-        return tuple(found)
+def zoned(values: Iterable[dt.date | dt.datetime]) -> Zoned:
+    """Return the zone-years of the wall times among ``values`` (UTC times and dates need no zone)."""
+    return tuple(
+        (str(value.tzinfo), value.year)
+        for value in values
+        if isinstance(value, dt.datetime) and value.tzinfo is not None and value.tzinfo is not dt.UTC
+    )
 
 
-def observances(name: str, year: int) -> list[str]:
-    """Return the STANDARD/DAYLIGHT observances of zone ``name`` in ``year``, from tzdata."""
-    zone = zone_info(name)
-    lines: list[str] = []
-
-    def offset(moment: dt.datetime) -> dt.timedelta:
-        return moment.astimezone(zone).utcoffset() or dt.timedelta()
-
-    def text(delta: dt.timedelta) -> str:
-        # Seconds only when there are some: local mean time before standard zones had them (-045602).
-        seconds = int(delta.total_seconds())
-        hours, rest = divmod(abs(seconds), 3600)
-        return f"{'+' if seconds >= 0 else '-'}{hours:02d}{rest // 60:02d}" + (f"{rest % 60:02d}" if rest % 60 else "")
-
-    def observance(at: dt.datetime, before: dt.timedelta, after: dt.timedelta) -> list[str]:
-        kind = "DAYLIGHT" if at.astimezone(zone).dst() else "STANDARD"
-        wall = ics_date(at + before)
-        return [f"BEGIN:{kind}", f"DTSTART:{wall}", f"TZOFFSETFROM:{text(before)}", f"TZOFFSETTO:{text(after)}",
-                f"END:{kind}"]  # fmt: skip
-
-    # The first and last day of the calendar are left out: a zone's wall time there may fall
-    # outside what a datetime holds (0001-01-01T00:00Z is still year 0 west of Greenwich).
-    moment = dt.datetime(year, 1, 1 if year > 1 else 2, tzinfo=dt.UTC)
-    lines += observance(moment, offset(moment), offset(moment))
-    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) if year < 9999 else dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
-    while moment < end:
-        step = moment + dt.timedelta(days=1)
-        if offset(step) != offset(moment):
-            low, high = moment, step
-            while high - low > dt.timedelta(minutes=1):  # the change falls inside (low, high]
-                middle = low + (high - low) / 2
-                low, high = (low, middle) if offset(middle) != offset(low) else (middle, high)
-            lines += observance(high, offset(low), offset(high))
-        moment = step
-    return lines
+def vevent(properties: Iterable[tuple[str, Any]]) -> Vevent:
+    """Return a VEVENT of ``(name, value)`` properties in that order, and the zone-years it names."""
+    component = icalendar.Event()
+    values: list[Any] = []
+    for name, value in properties:
+        component.add(name, value)
+        values.append(value)
+    return component.to_ical(sorted=False).decode("utf-8"), zoned(values)
 
 
-def calendar(name: str, vevents: Iterable[tuple[str, ZoneYears] | None]) -> bytes:
-    """Return an iCalendar file of folded VEVENTs (None for an event without one) and their zones."""
-    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//timeline//timeline//EN", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", f"NAME:{ics_text(name)}", f"X-WR-CALNAME:{ics_text(name)}"]  # fmt: skip
-    zones: dict[str, dict[int, tuple[str, ...]]] = {}
-    body: list[str] = []
-    for vevent in vevents:
-        if vevent is None:
-            continue
-        body.append(vevent[0])
-        for zone, year, lines in vevent[1]:
-            zones.setdefault(zone, {})[year] = lines
-    for zone in sorted(zones):
-        head += ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
-        for year in sorted(zones[zone]):
-            head += zones[zone][year]
-        head.append("END:VTIMEZONE")
-    return (folded(head) + "".join(body) + "END:VCALENDAR\r\n").encode("utf-8")
+def timezones(vevents: Iterable[Vevent | None]) -> dict[str, str]:
+    """Return each zone the VEVENTs name, and its VTIMEZONE over the years they name it in."""
+    years: dict[str, tuple[int, int]] = {}
+    for found in vevents:
+        for zone, year in found[1] if found is not None else ():
+            low, high = years.get(zone, (year, year))
+            years[zone] = (min(low, year), max(high, year))
+    found_zones: dict[str, str] = {}
+    for zone in sorted(years):
+        low, high = years[zone]
+        first = min(dt.date(low, 1, 1), LAST_ZONE_DAY - dt.timedelta(days=1))
+        last = min(dt.date(high + 1, 1, 1) if high < 9999 else LAST_ZONE_DAY, LAST_ZONE_DAY)
+        # What Calendar.add_missing_timezones does for each TZID it finds in the components
+        # (Timezone.from_tzid), called here by hand: the VEVENTs are text made in an earlier
+        # build, and parsing them back to find their zones would cost what keeping them saves.
+        # The range is pinned to whole years of the events, so the VTIMEZONE (and its COMMENT)
+        # depends on the content alone.
+        timezone = icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last)
+        found_zones[zone] = timezone.to_ical(sorted=False).decode("utf-8")
+    return found_zones
+
+
+def calendar(name: str, vevents: Iterable[Vevent | None], zones: Mapping[str, str]) -> bytes:
+    """Return an iCalendar file of VEVENTs (None for an event without one) and the VTIMEZONEs they name.
+
+    ``zones`` maps each zone to its VTIMEZONE (see ``timezones``); it may hold more than this
+    calendar needs.
+    """
+    head = icalendar.Calendar()
+    properties = [("VERSION", "2.0"), ("PRODID", "-//timeline//timeline//EN"), ("CALSCALE", "GREGORIAN"),
+                  ("METHOD", "PUBLISH"), ("NAME", text_value(name)), ("X-WR-CALNAME", text_value(name))]  # fmt: skip
+    for key, value in properties:
+        head.add(key, value)
+    text = head.to_ical(sorted=False).decode("utf-8")
+    end = "END:VCALENDAR\r\n"
+    assert text.endswith(end)
+    listed = [found for found in vevents if found is not None]
+    used = {zone for _, names in listed for zone, _ in names}
+    parts = [text[: -len(end)], *(zones[zone] for zone in sorted(used)), *(body for body, _ in listed), end]
+    return "".join(parts).encode("utf-8")

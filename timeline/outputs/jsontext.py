@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from timeline.incremental.memo import Fragments
+from timeline.outputs.pieces import Piece
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,6 +74,6 @@ def json_text(make: Callable[[], Any]) -> str:
     return json.dumps(make(), ensure_ascii=False, indent=2)
 
 
-def encoded(pieces: Fragments, kind: str, record: str, make: Callable[[], Any]) -> Encoded:
+def encoded(piece: Piece, kind: str, record: str, make: Callable[[], Any]) -> Encoded:
     """Return the JSON of the value ``make()`` gives, a piece ``kind`` of ``record``."""
-    return Encoded(pieces.get(kind, record, partial(json_text, make)))
+    return Encoded(piece(kind, record, partial(json_text, make)))

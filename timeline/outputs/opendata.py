@@ -22,12 +22,12 @@ from timeline.content.dates import EDate
 from timeline.content.markdown import html_text
 from timeline.content.model import Article, Entity, Event, Image, Source, Timeline
 from timeline.content.urls import absolute_links, page_path, site_url
-from timeline.incremental.memo import Fragments
 from timeline.outputs.jsontext import Encoded, encoded, json_bytes, json_text
+from timeline.outputs.pieces import Piece, made
 from timeline.pages.i18n import Translator
 
 EVENTS, CSV, CSL, TIMELINEJS = "events.json", "events.csv", "sources.json", "timeline.json"
-"""Kinds of pieces (``timeline.incremental.memo.Fragments``): the file they are part of."""
+"""Kinds of pieces (see ``timeline.outputs.pieces``): the file they are part of."""
 SCHEMA = "timeline-events/1"
 VERSION = 1
 CSV_COLUMNS = (
@@ -129,9 +129,8 @@ def _entity(entity: Entity, *, place: bool) -> dict[str, Any]:
     return record
 
 
-def events_document(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
-    """Return the ``events.json`` document (events and articles as JSON text: see ``_dumps``)."""
-    pieces = pieces or Fragments()
+def events_document(tl: Timeline, piece: Piece = made) -> dict[str, Any]:
+    """Return the ``events.json`` document (events and articles as JSON text: see ``jsontext``)."""
     config = tl.config
     return {
         "schema": SCHEMA,
@@ -146,9 +145,9 @@ def events_document(tl: Timeline, pieces: Fragments | None = None) -> dict[str, 
         "eras": [
             {"id": e.id, "title": e.title, "date": e.span.start.edtf(), "end": _date(e.span.end)} for e in config.eras
         ],
-        "events": [encoded(pieces, EVENTS, f"event:{e.id}", partial(event_record, tl, e)) for e in tl.events],
+        "events": [encoded(piece, EVENTS, f"event:{e.id}", partial(event_record, tl, e)) for e in tl.events],
         "articles": [
-            encoded(pieces, EVENTS, f"article:{a.id}", partial(article_record, tl, a))
+            encoded(piece, EVENTS, f"article:{a.id}", partial(article_record, tl, a))
             for a in sorted(tl.articles, key=lambda a: a.id)
         ],
         "actors": [_entity(a, place=False) for a in tl.actors.values()],
@@ -168,7 +167,8 @@ def _csv_row(values: Iterable[str]) -> str:
     return buffer.getvalue()
 
 
-def _event_row(tl: Timeline, event: Event) -> str:
+def event_row(tl: Timeline, event: Event) -> str:
+    """Return an event's row of ``events.csv``."""
     sources = [
         site_url(tl.config, page_path("article", s.article)) if s.article else (s.url or s.title) for s in event.sources
     ]
@@ -191,11 +191,14 @@ def _event_row(tl: Timeline, event: Event) -> str:
     )
 
 
-def events_csv(tl: Timeline, pieces: Fragments | None = None) -> bytes:
-    """Return one row per event (RFC 4180: CRLF, quoted as needed); lists joined with ``; ``."""
-    pieces = pieces or Fragments()
-    rows = [pieces.get(CSV, f"event:{e.id}", partial(_event_row, tl, e)) for e in tl.events]
+def csv_file(rows: Iterable[str]) -> bytes:
+    """Return ``events.csv`` made of the header and the rows given."""
     return "".join([_csv_row(CSV_COLUMNS), *rows]).encode("utf-8")
+
+
+def events_csv(tl: Timeline, piece: Piece = made) -> bytes:
+    """Return one row per event (RFC 4180: CRLF, quoted as needed); lists joined with ``; ``."""
+    return csv_file([piece(CSV, f"event:{e.id}", partial(event_row, tl, e)) for e in tl.events])
 
 
 def _csl_date(date: EDate) -> dict[str, Any]:
@@ -223,7 +226,7 @@ def _article_item(tl: Timeline, article: Article) -> dict[str, Any]:
     return item
 
 
-def _source_items(event: Event) -> tuple[tuple[str, str], ...]:
+def source_items(event: Event) -> tuple[tuple[str, str], ...]:
     """Return (id, JSON) of the CSL-JSON item of each source of the event that is not an article."""
     items: list[tuple[str, str]] = []
     for source in event.sources:
@@ -248,16 +251,19 @@ def _source_items(event: Event) -> tuple[tuple[str, str], ...]:
     return tuple(items)
 
 
-def csl_items(tl: Timeline, pieces: Fragments | None = None) -> list[Encoded]:
+def article_item(tl: Timeline, article: Article) -> str:
+    """Return an article's CSL-JSON item as JSON text."""
+    return json_text(partial(_article_item, tl, article))
+
+
+def csl_items(tl: Timeline, piece: Piece = made) -> list[Encoded]:
     """Return every article and external source as CSL-JSON items, sorted by id."""
-    pieces = pieces or Fragments()
     items: dict[str, str] = {}
     for article in tl.articles:
-        make = partial(json_text, partial(_article_item, tl, article))
-        items[article.id] = pieces.get(CSL, f"article:{article.id}", make)
+        items[article.id] = piece(CSL, f"article:{article.id}", partial(article_item, tl, article))
     for event in tl.events:
         # Sources cited by several events share an id; the last event's item wins, as in one pass.
-        items.update(pieces.get(CSL, f"event:{event.id}", partial(_source_items, event)))
+        items.update(piece(CSL, f"event:{event.id}", partial(source_items, event)))
     return [Encoded(items[k]) for k in sorted(items)]
 
 
@@ -293,7 +299,7 @@ def _tljs_event(tl: Timeline, event: Event) -> dict[str, Any]:
     return item
 
 
-def timelinejs(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
+def timelinejs(tl: Timeline, piece: Piece = made) -> dict[str, Any]:
     """Return the timeline in TimelineJS3 JSON (events as JSON text).
 
     TimelineJS puts headline, text, group, display dates, captions and credits into the page as
@@ -302,8 +308,7 @@ def timelinejs(tl: Timeline, pieces: Fragments | None = None) -> dict[str, Any]:
     """
     config = tl.config
     t = Translator(config.language)
-    pieces = pieces or Fragments()
-    events = [encoded(pieces, TIMELINEJS, f"event:{e.id}", partial(_tljs_event, tl, e)) for e in tl.events]
+    events = [encoded(piece, TIMELINEJS, f"event:{e.id}", partial(_tljs_event, tl, e)) for e in tl.events]
     eras = [
         {
             "start_date": _tljs_date(era.span.start, t),
@@ -387,19 +392,16 @@ def _json(value: Any) -> bytes:
     return json_bytes(value)
 
 
-def render_open_data(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
+def render_open_data(tl: Timeline, piece: Piece = made) -> Iterator[tuple[str, bytes]]:
     """Yield the open-data files of the site as (output path, bytes), one at a time."""
-    # One at a time, each kind of piece let go as soon as its file is made: events.json alone is
-    # tens of megabytes on a large site, and the caller writes each file out before the next.
-    pieces = pieces or Fragments()
+    # One at a time: events.json alone is tens of megabytes on a large site, and the caller
+    # writes each file out (and may let its pieces go) before asking for the next.
     makers: list[tuple[str, Callable[[], bytes]]] = [
-        ("events.json", lambda: _json(events_document(tl, pieces))),
+        (EVENTS, lambda: _json(events_document(tl, piece))),
         ("events.schema.json", lambda: _json(events_json_schema())),
-        ("events.csv", lambda: events_csv(tl, pieces)),
-        ("sources.json", lambda: _json(csl_items(tl, pieces))),
-        ("timeline.json", lambda: _json(timelinejs(tl, pieces))),
+        (CSV, lambda: events_csv(tl, piece)),
+        (CSL, lambda: _json(csl_items(tl, piece))),
+        (TIMELINEJS, lambda: _json(timelinejs(tl, piece))),
     ]
     for path, make in makers:
-        data = make()
-        pieces.release()
-        yield path, data
+        yield path, make()

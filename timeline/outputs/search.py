@@ -11,7 +11,7 @@ from functools import partial
 
 from timeline.content.model import Event, Timeline
 from timeline.content.urls import page_path
-from timeline.incremental.memo import Fragments
+from timeline.outputs.pieces import Piece, made
 
 SEARCH_FILE = "search.json"
 
@@ -69,16 +69,20 @@ def _compact(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _record_text(tl: Timeline, event: Event) -> str:
+def search_entry(tl: Timeline, event: Event) -> str:
+    """Return an event's piece of the search index: its record as compact JSON."""
     return _compact(search_record(tl, event))
 
 
-def render_search_index(tl: Timeline, pieces: Fragments | None = None) -> Iterator[tuple[str, bytes]]:
-    """Yield the search index file as (output path, bytes): sorted keys, no whitespace, UTF-8."""
-    pieces = pieces or Fragments()
-    records = [pieces.get(SEARCH_FILE, f"event:{e.id}", partial(_record_text, tl, e)) for e in tl.events]
+def search_index(tl: Timeline, entries: list[str]) -> bytes:
+    """Return the search index made of every event's entry, in timeline order."""
     # The same text as _compact({"events": [...], "language": ..., "version": 1}): keys in sorted order.
-    text = f'{{"events":[{",".join(records)}],"language":{_compact(tl.config.language)},"version":1}}\n'
-    del records
-    pieces.release()
-    yield SEARCH_FILE, text.encode("utf-8")
+    return f'{{"events":[{",".join(entries)}],"language":{_compact(tl.config.language)},"version":1}}\n'.encode()
+
+
+def render_search_index(tl: Timeline, piece: Piece = made) -> Iterator[tuple[str, bytes]]:
+    """Yield the search index file as (output path, bytes): sorted keys, no whitespace, UTF-8."""
+    entries = [piece(SEARCH_FILE, f"event:{e.id}", partial(search_entry, tl, e)) for e in tl.events]
+    data = search_index(tl, entries)
+    del entries
+    yield SEARCH_FILE, data

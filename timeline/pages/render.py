@@ -46,7 +46,23 @@ COLLECT_EVERY = 64
 
 WholeSiteFiles = Callable[[Timeline, Fragments], Iterable[tuple[str, bytes]] | Mapping[str, bytes]]
 """A writer of files made from the whole timeline (feeds, open data, search): the build passes
-them in (see ``timeline.outputs.WHOLE_SITE``), so that pages never import outputs."""
+them in (see ``timeline.outputs.WHOLE_SITE``), so that pages never import outputs. It asks the
+``Fragments`` for each record's piece by calling it, and knows nothing of the memo behind it."""
+
+
+COPY_MARK = "@copy"
+"""The fingerprint of a file copied as it is (static file, asset): listed so a warm build sees it go."""
+
+
+def whole_site_mark(digest: str) -> str:
+    """Return the fingerprint of every whole-site file of a build: ``@`` and the digest of all its inputs."""
+    return "@" + digest
+
+
+def is_whole_site(path: str, value: str) -> bool:
+    """Return True if fingerprint ``value`` of ``path`` marks a whole-site file (see ``whole_site_mark``)."""
+    # A page's fingerprint is a bare digest; names that start with "@" are notes, not files ("@site").
+    return value.startswith("@") and value != COPY_MARK and not path.startswith("@")
 
 
 class Sink(Protocol):
@@ -122,7 +138,11 @@ class DeferredExtras:
         for produce in self.writers:
             produced = produce(self.timeline, self.pieces)
             # A producer may also yield its files one by one, so that only one is held at a time.
-            yield from produced.items() if isinstance(produced, Mapping) else produced
+            for path, data in produced.items() if isinstance(produced, Mapping) else produced:
+                # Each file's pieces are a kind of their own: once it is made they can go back to
+                # the store, so that a build holds one kind at a time (see ``KindMemo``).
+                self.pieces.release()
+                yield path, data
             gc.collect(0)  # the cycles this whole-site file left (see young_collections)
 
 
@@ -342,8 +362,8 @@ def render_site(
                 diags += found
                 if written:
                     streamed.add(spec.path)
-        mark = "@" + prints["@extra"]
-        extra = [path for path, value in old.items() if value.startswith("@") and value != "@copy" and path[0] != "@"]
+        mark = whole_site_mark(prints["@extra"])
+        extra = [path for path, value in old.items() if is_whole_site(path, value)]
         on_disk = bool(extra) and all(previous_dir is not None and (previous_dir / p).is_file() for p in extra)
         later = DeferredExtras(tl, Fragments(fragments, records) if reuse else Fragments(), mark, tuple(whole_site))
         if on_disk and all(old[path] == mark for path in extra):
@@ -375,7 +395,7 @@ def render_site(
         copies[rel] = tl.config.content_dir / rel
         origins.append((rel, f"content/{rel}"))
     # Copied files are listed too, so that a later warm build knows to remove one that went away.
-    prints.update({rel: "@copy" for rel in copies})
+    prints.update(dict.fromkeys(copies, COPY_MARK))
     _check_collisions(origins, diags)
     if sink is not None:
         done = frozenset(streamed)

@@ -14,7 +14,7 @@ from timeline.build.pipeline import build_site
 from timeline.content.config import SiteConfig
 from timeline.content.dates import EDate, parse_date
 from timeline.outputs.feeds import instant
-from timeline.outputs.ics import ics_date, observances
+from timeline.outputs.ics import timezones, vevent
 from timeline.pages.axis import position, render_axis, stretches
 
 
@@ -50,19 +50,30 @@ def test_a_calendar_date_at_the_start_of_time_east_of_greenwich(tmp_path: Path) 
     assert instant(parse_date("9999-12-31T23:59:59Z"), config) == dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 
 
-def test_observances_of_the_first_and_last_years() -> None:
-    """Year 1 west of Greenwich and year 9999 east of it: observances, not OverflowError."""
-    first = observances("America/New_York", 1)
-    assert first[:2] == ["BEGIN:STANDARD", "DTSTART:00010101T190358"]
-    assert "TZOFFSETTO:-045602" in first
-    last = observances("America/New_York", 9999)
-    assert sum(line == "BEGIN:DAYLIGHT" for line in last) == 1  # the summer-time rule still runs in 9999
-    assert observances("Pacific/Kiritimati", 9999)[2:4] == ["TZOFFSETFROM:+1400", "TZOFFSETTO:+1400"]
+def _observances(vtimezone: str) -> list[tuple[str, str, dt.timedelta, dt.timedelta]]:
+    zone = icalendar.Calendar.from_ical(f"BEGIN:VCALENDAR\r\n{vtimezone}END:VCALENDAR\r\n").walk("VTIMEZONE")[0]
+    return [
+        (part.name, part["DTSTART"].to_ical().decode(), part.decoded("TZOFFSETFROM"), part.decoded("TZOFFSETTO"))
+        for part in zone.subcomponents
+    ]
+
+
+def test_vtimezones_of_the_first_and_last_years() -> None:
+    """Year 1 west of Greenwich and year 9998 east of it: VTIMEZONEs, not OverflowError."""
+    lmt = -dt.timedelta(hours=4, minutes=56, seconds=2)  # New York's local mean time, to the second
+    first = _observances(timezones([("", (("America/New_York", 1),))])["America/New_York"])
+    assert first == [("STANDARD", "00010101T000000", lmt, lmt)]
+    last = _observances(timezones([("", (("America/New_York", 9998),))])["America/New_York"])
+    assert [name for name, *_ in last].count("DAYLIGHT") == 1  # the summer-time rule still runs in 9998
+    kiritimati = timezones([("", (("Pacific/Kiritimati", 9998), ("Pacific/Kiritimati", 9999)))])
+    assert _observances(kiritimati["Pacific/Kiritimati"])[0][2:] == (dt.timedelta(hours=14), dt.timedelta(hours=14))
 
 
 def test_years_before_1000_keep_four_digits() -> None:
-    assert ics_date(dt.date(1, 1, 1)) == "00010101"
-    assert ics_date(dt.datetime(999, 12, 31, 23, 59, 1)) == "09991231T235901"
+    stamp = dt.datetime(999, 12, 31, 23, 59, 1, tzinfo=dt.UTC)
+    text, zones = vevent([("DTSTART", dt.date(1, 1, 1)), ("DTSTAMP", stamp)])
+    assert "DTSTART;VALUE=DATE:00010101\r\n" in text and "DTSTAMP:09991231T235901Z\r\n" in text
+    assert zones == ()  # a date and a UTC time name no zone
 
 
 def test_calendar_of_edge_events_parses(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ from timeline.content.reader import read_content
 from timeline.errors import has_errors
 from timeline.incremental.memo import Fragments, Memo
 from timeline.incremental.store import decode, encode
-from timeline.outputs.feeds import ics_text, render_feeds
+from timeline.outputs import ics
+from timeline.outputs.feeds import render_feeds
 from timeline.pages.reuse import record_digests
 
 REPO = Path(__file__).resolve().parents[3]
@@ -151,7 +152,9 @@ def test_ics_times_zones_escaping_and_multibyte_folding(make_site) -> None:
 
 
 def test_ics_text_escaping() -> None:
-    assert ics_text("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
+    """Contributor text is cleaned of control characters and escaped for a TEXT value."""
+    text, _ = ics.vevent([("SUMMARY", ics.clean("a,b;c\\d\ne\r\nf\x00\x1f"))])
+    assert "SUMMARY:a\\,b\\;c\\\\d\\ne\\nf\r\n" in text
 
 
 def test_sitemap_validates_against_the_xsd(example: tuple[Timeline, Path]) -> None:
