@@ -275,10 +275,10 @@ def _tljs_date(date: EDate, t: Translator) -> dict[str, Any]:
     return value
 
 
-def _tljs_event(tl: Timeline, event: Event) -> dict[str, Any]:
+def _tljs_event(tl: Timeline, event: Event, t: Translator) -> dict[str, Any]:
     config = tl.config
-    t = Translator(config.language)
-    link = f'<p><a href="{html.escape(site_url(config, page_path("event", event.id)))}">{t("sources")}</a></p>'
+    url = html.escape(site_url(config, page_path("event", event.id)))
+    link = f'<p><a href="{url}">{html.escape(t("sources"))}</a></p>'
     summary = absolute_links(tl.html.get(f"event:{event.id}:summary", ""), config)
     item: dict[str, Any] = {
         "unique_id": event.id,
@@ -308,7 +308,7 @@ def timelinejs(tl: Timeline, piece: Piece = made) -> dict[str, Any]:
     """
     config = tl.config
     t = Translator(config.language)
-    events = [encoded(piece, TIMELINEJS, f"event:{e.id}", partial(_tljs_event, tl, e)) for e in tl.events]
+    events = [encoded(piece, TIMELINEJS, f"event:{e.id}", partial(_tljs_event, tl, e, t)) for e in tl.events]
     eras = [
         {
             "start_date": _tljs_date(era.span.start, t),
