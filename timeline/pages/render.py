@@ -334,7 +334,7 @@ def render_site(
     records = record_digests(tl, digests or {}, site_digest)
     # Templates are dependencies only when the environment records its loads (one of ours).
     recorded = isinstance(env, ThemeEnvironment)
-    reads = Reads(Tape(), Digests(resolver(tl, env, specs, prints["@extra"])), KeyTable())
+    reads = Reads(Tape(), Digests(resolver(tl, env, specs, digests or {})), KeyTable())
     shared = _globals(tl, env, reads, cards if recorded else None)
     old = previous if previous is not None and previous_dir is not None else {}
     known = (previous_deps or {}) if recorded else {}

@@ -59,8 +59,13 @@ def fingerprints(tl: Timeline, digests: Mapping[str, str]) -> dict[str, str]:
     return {"@extra": everything, "@site": shared}
 
 
-def resolver(tl: Timeline, env: jinja2.Environment, specs: Iterable[PageSpec], everything: str) -> Resolver:
-    """Return the function that gives a recorded key's digest in this build ("" for what is absent)."""
+def resolver(tl: Timeline, env: jinja2.Environment, specs: Iterable[PageSpec], digests: Mapping[str, str]) -> Resolver:
+    """Return the function that gives a recorded key's digest in this build ("" for what is absent).
+
+    ``digests`` are the content files' digests: ``all`` (what the time axis reads) stands for
+    them and the settings, not the theme, whose templates are keys of their own.
+    """
+    everything = _sha256(repr((tl.config, sorted(digests.items()))))
     plans = {
         spec.path: _sha256(repr((spec.template, spec.title, spec.lang, context_digest(spec.context))))
         for spec in specs
