@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 import re
 import sys
 import tempfile
@@ -86,6 +87,7 @@ def main() -> None:
         ]
         changed = sorted(rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel))
         pages = [p for p in rendered if p.endswith(".html")]
+        deps = getattr(second.site, "deps", {})  # what the session keeps of the pages' reads
         print(
             json.dumps(
                 {
@@ -100,6 +102,9 @@ def main() -> None:
                     "whole_site_files_made": len(rendered) - len(pages),
                     "output_files_changed": len(changed),
                     "html_files_changed": len([p for p in changed if p.endswith(".html")]),
+                    "recorded_keys": sum(map(len, deps.values())),
+                    "distinct_keys": len({key for keys in deps.values() for key in keys}),
+                    "recorded_pickled_kib": len(pickle.dumps(dict(deps))) // 1024,
                     "cold_s": round(cold, 2),
                     "warm_s": round(warm, 2),
                 }

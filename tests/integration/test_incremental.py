@@ -80,7 +80,8 @@ OVERRIDES = {
     "event.html": (
         '{% extends "default/event.html" %}\n'
         '{% block event_nav %}<p class="desk" data-word="WORD">{{ tl.events|length }} events; '
-        "next: {{ next.title if next else '-' }}</p>{{ super() }}{% endblock %}\n"
+        "next: {{ next.title if next else '-' }}; before: {{ page.context.previous.span.start.year if previous }}"
+        "</p>{{ super() }}{% endblock %}\n"
     ),
     "_card.html": (
         '{% from "_macros.html" import event_item with context %}<div class="house" data-word="WORD">'

@@ -502,10 +502,12 @@ def render_page(
     With a ``tape``, the records in the page's context are seen through views that record reads.
     """
     t = Translator(spec.lang)
-    context = spec.context if tape is None else {name: wrap(value, tape) for name, value in spec.context.items()}
+    if tape is not None:
+        # ``page.context`` too: a theme may read the records there.
+        spec = dataclasses.replace(spec, context={name: wrap(value, tape) for name, value in spec.context.items()})
     try:
         template = env.get_template(spec.template)
-        return template.render({**shared, **context}, page=spec, t=t, canonical=_absolute(config, spec.path))
+        return template.render({**shared, **spec.context}, page=spec, t=t, canonical=_absolute(config, spec.path))
     except jinja2.TemplateSyntaxError as exc:
         diags.append(error(_template_path(exc.filename, config), exc.lineno or 1, 1, f"template: {exc.message}"))
     except jinja2.TemplateNotFound as exc:
