@@ -15,7 +15,7 @@ build re-renders a page only when something it read changed. The keys:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
 
 from timeline.content.model import Article, Event, Timeline
@@ -30,19 +30,24 @@ RECORDS = {Event: "event", Article: "article"}
 class RecordView:
     """An event or article that records which of its fields are read."""
 
-    __slots__ = ("_record", "_tape", "_prefix")
+    __slots__ = ("_record", "_tape", "_prefix", "_fields")
 
     def __init__(self, record: Event | Article, tape: Tape) -> None:
         self._record = record
         self._tape = tape
         self._prefix = f"rec:{RECORDS[type(record)]}:"
+        self._fields: dict[str, tuple[Any, str]] = {}
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._record, name)
-        # A method's repr names a memory address: a method read counts as reading the whole record.
-        field = "*" if callable(value) else name
-        self._tape.add(f"{self._prefix}{field}:{self._record.id}")
-        return value
+        # Records are frozen: each field's value and key are made once per view.
+        found = self._fields.get(name)
+        if found is None:
+            value = getattr(self._record, name)
+            # A method's repr names a memory address: a method read counts as reading the whole record.
+            field = "*" if callable(value) else name
+            found = self._fields[name] = (value, f"{self._prefix}{field}:{self._record.id}")
+        self._tape.add(found[1])
+        return found[0]
 
     # isinstance() asks for __class__: code that checks for an Event accepts the view.
     @property  # type: ignore[misc]
@@ -71,15 +76,18 @@ def unwrap(value: Any) -> Any:
     return object.__getattribute__(value, "_record") if type(value) is RecordView else value
 
 
-def wrap(value: Any, tape: Tape) -> Any:
-    """Return ``value`` with every event and article in it (in tuples, lists, parts) seen through a view."""
+def wrap(value: Any, tape: Tape, view: Callable[[Any], RecordView] | None = None) -> Any:
+    """Return ``value`` with every event and article in it (in tuples, lists, parts) seen through a view.
+
+    ``view`` makes the view of a record (``TimelineView.view`` shares one per record); by default, a new one.
+    """
     kind = type(value)
     if kind in RECORDS:
-        return RecordView(value, tape)
+        return view(value) if view is not None else RecordView(value, tape)
     if kind is tuple or kind is list:
-        return tuple(wrap(item, tape) for item in value)
+        return tuple(wrap(item, tape, view) for item in value)
     if kind is Part:
-        return dataclasses.replace(value, events=wrap(value.events, tape))
+        return dataclasses.replace(value, events=wrap(value.events, tape, view))
     return value
 
 
@@ -139,18 +147,21 @@ class ValueView:
 class MappingView(Mapping[str, Any]):
     """A mapping of the timeline that records each key looked up, and the whole when iterated."""
 
-    __slots__ = ("_items", "_tape", "_name", "_records")
+    __slots__ = ("_items", "_tape", "_name", "_view")
 
-    def __init__(self, items: Mapping[str, Any], tape: Tape, name: str, records: bool) -> None:
+    def __init__(
+        self, items: Mapping[str, Any], tape: Tape, name: str, view: Callable[[Any], RecordView] | None
+    ) -> None:
         self._items = items
         self._tape = tape
         self._name = name
-        self._records = records
+        self._view = view
+        """Set for a mapping of records: it gives each one's view."""
 
     def __getitem__(self, key: str) -> Any:
         self._tape.add(f"tl:{self._name}:{key}")
         value = self._items[key]
-        return RecordView(value, self._tape) if self._records else value
+        return self._view(value) if self._view is not None else value
 
     def __contains__(self, key: object) -> bool:
         self._tape.add(f"tl:{self._name}:{key}")
@@ -166,14 +177,29 @@ class MappingView(Mapping[str, Any]):
 
 
 class TimelineView:
-    """The timeline as templates see it: every read of a part of it is recorded."""
+    """The timeline as templates see it: every read of a part of it is recorded.
 
-    __slots__ = ("_tl", "_tape", "_parts")
+    One per build: it also keeps one view per record, shared by every page that shows the record.
+    """
+
+    __slots__ = ("_tl", "_tape", "_parts", "_views")
 
     def __init__(self, tl: Timeline, tape: Tape) -> None:
         self._tl = tl
         self._tape = tape
         self._parts: dict[str, Any] = {}
+        self._views: dict[int, RecordView] = {}
+
+    def view(self, record: Event | Article) -> RecordView:
+        """Return the view of ``record`` (made once per build)."""
+        found = self._views.get(id(record))
+        if found is None:
+            found = self._views[id(record)] = RecordView(record, self._tape)
+        return found
+
+    def wrap(self, value: Any) -> Any:
+        """Return ``value`` with its events and articles seen through their views (see ``wrap``)."""
+        return wrap(value, self._tape, self.view)
 
     def __getattr__(self, name: str) -> Any:
         tape = self._tape
@@ -182,12 +208,12 @@ class TimelineView:
             # Looked up key by key: the view records each key, not the name.
             if name not in self._parts:
                 records = name in ("event_by_id", "article_by_id")
-                self._parts[name] = MappingView(value, tape, name, records)
+                self._parts[name] = MappingView(value, tape, name, self.view if records else None)
             return self._parts[name]
         tape.add(f"tl:{name}" if not callable(value) else "tl:*")
         if name in ("events", "articles"):
             if name not in self._parts:
-                self._parts[name] = wrap(value, tape)
+                self._parts[name] = self.wrap(value)
             return self._parts[name]
         return value
 
@@ -199,9 +225,10 @@ class TimelineView:
 class RangesView(Ranges):
     """The range events that contain an event, recording the years looked in and the events named."""
 
-    def __init__(self, ranges: Ranges, tape: Tape) -> None:  # noqa: D107 - shares the index, builds nothing
+    def __init__(self, ranges: Ranges, tape: Tape, view: Callable[[Any], RecordView] | None = None) -> None:  # noqa: D107
         self.by_year = ranges.by_year
         self._tape = tape
+        self._view = view or (lambda record: RecordView(record, tape))
 
     def containing(self, event: Event) -> list[Event]:
         """Return the range events (seen through views) that contain ``event``."""
@@ -209,4 +236,4 @@ class RangesView(Ranges):
         self._tape.add(f"ranges:{event.span.start.year}")
         event.id  # noqa: B018 - read for the record it leaves
         found = super().containing(unwrap(event))
-        return cast(list[Event], [RecordView(other, self._tape) for other in found])
+        return cast(list[Event], [self._view(other) for other in found])

@@ -34,7 +34,7 @@ from timeline.pages.axis import render_axis
 from timeline.pages.i18n import Translator
 from timeline.pages.jsonld import Ranges, page_data
 from timeline.pages.plan import PageSpec, plan_pages
-from timeline.pages.recording import RangesView, TimelineView, ValueView, unwrap, wrap
+from timeline.pages.recording import RangesView, TimelineView, ValueView, unwrap
 from timeline.pages.reuse import fingerprints, page_keys, record_digests, resolver
 from timeline.pages.theme import ThemeEnvironment, make_environment, static_files
 from timeline.parallel import map_forked
@@ -179,7 +179,7 @@ def _globals(
     view = TimelineView(tl, tape)
     # Plain text, wrapped on use: a Markup kept here would copy every card the memo already holds.
     made: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {}
-    ranges = Ranges(tl)
+    ranged = RangesView(Ranges(tl), tape, view.view)
     card_page = PageSpec("", "_card.html", "", config.language, {})
 
     def url(kind: str = "", key: str = "") -> str:
@@ -211,7 +211,7 @@ def _globals(
             tape.update(keys)
         else:
             with tape.scope() as read:
-                values = {**shared, **context, "event": wrap(event, tape)}
+                values = {**shared, **context, "event": view.view(event)}
                 text = env.get_template(template).render(values, page=card_page, t=Translator(config.language))
             keys = reads.table.canonical(read)
             if memo is not None:
@@ -222,16 +222,17 @@ def _globals(
     def card(event: Event, level: int = 3, eras: bool = False) -> Markup:
         classes = era_classes(unwrap(event), config.eras) if eras else ""
         if eras:
-            event.span  # noqa: B018 - read through the view: the era shading follows the date
-        return piece("_card.html", event, f"{level}:{eras}", level=level, era_class=classes)
+            event.span  # noqa: B018 - read through the view: the page's shading follows the date
+        # The shading is part of the key: a kept card always has the classes its date gives now.
+        return piece("_card.html", event, f"{level}:{eras}:{classes}", level=level, era_class=classes)
 
     def time_axis() -> Markup:
         tape.add("all")  # the axis shows every event
         return render_axis(tl)
 
     def structured_data(page: PageSpec) -> list[dict[str, Any]]:
-        context = {name: wrap(value, tape) for name, value in page.context.items()}
-        return page_data(view, page.path, context, RangesView(ranges, tape))  # type: ignore[arg-type]
+        context = {name: view.wrap(value) for name, value in page.context.items()}
+        return page_data(view, page.path, context, ranged)  # type: ignore[arg-type]
 
     shared = {
         "site": config,
@@ -358,7 +359,7 @@ def render_site(
         origins.append((spec.path, spec.origin or spec.path))
         if reusable(spec.path):
             kept.add(spec.path)
-            deps[spec.path] = reads.table.canonical(known[spec.path])
+            deps[spec.path] = known[spec.path]  # sorted already, and sharing its keys with the others kept
             prints[spec.path] = old[spec.path]
         else:
             todo.append(spec)
@@ -502,9 +503,10 @@ def render_page(
     With a ``tape``, the records in the page's context are seen through views that record reads.
     """
     t = Translator(spec.lang)
-    if tape is not None:
+    view = shared.get("tl")
+    if tape is not None and type(view) is TimelineView:
         # ``page.context`` too: a theme may read the records there.
-        spec = dataclasses.replace(spec, context={name: wrap(value, tape) for name, value in spec.context.items()})
+        spec = dataclasses.replace(spec, context={name: view.wrap(value) for name, value in spec.context.items()})
     try:
         template = env.get_template(spec.template)
         return template.render({**shared, **spec.context}, page=spec, t=t, canonical=_absolute(config, spec.path))
