@@ -118,7 +118,7 @@ def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]
     state = cache.get(SESSION_KEY) if cache.enabled else None
     kinds: list[str] = []
     if isinstance(state, dict):
-        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs", "deps")]
+        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs")]
         found = state.get("fragments")
         listed = [kind for kind in found if isinstance(kind, str)] if isinstance(found, list) else None
         if all(isinstance(part, dict) for part in parts) and listed is not None:
@@ -126,7 +126,9 @@ def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]
             session.markdown = Memo(parts[1])
             session.cards = Memo(parts[2])
             session.outputs = parts[3]
-            session.deps = parts[4]
+            deps = state.get("deps")
+            # A cache saved before pages recorded their reads: its pages are rendered once more.
+            session.deps = deps if isinstance(deps, dict) else {}
             kinds = listed
     if cache.enabled:
         # The pieces of the site-wide files are the largest part of a session, and each file needs
