@@ -21,6 +21,7 @@ ARTICLE = "content/articles/okezone-2020-10-23-putin-5000.md"
 
 def edit(site: Path, kind: str, target: int, word: str) -> None:
     """Apply one valid edit to the example site."""
+    slug = {"Ἀλφα": "alpha-el", "אלפא": "alpha-he"}.get(word, word.lower())
     event = site / "content" / "events" / f"{EVENTS[target % len(EVENTS)]}.yaml"
     if kind == "title" and event.exists():
         text = event.read_text(encoding="utf-8")
@@ -39,30 +40,93 @@ def edit(site: Path, kind: str, target: int, word: str) -> None:
         text = actors.read_text(encoding="utf-8")
         actors.write_text(text.replace("name: Vladimir Putin", f"name: Vladimir Putin {word}", 1), encoding="utf-8")
     elif kind == "new":
-        (site / "content" / "events" / f"new-{word.lower()}.yaml").write_text(
-            f"title: New {word}\ndate: 2020-10-{1 + target % 28:02d}\nactors: [armenia]\ntags: [{word.lower()}]\n"
-            f"related: [{EVENTS[target % len(EVENTS)]}]\n"
-            f"summary: See [the talks](event:washington-talks-scheduled).\n"
+        # Links only to events that are there (an earlier edit may have deleted one).
+        present = sorted(p.stem for p in (site / "content" / "events").glob("*.yaml"))
+        other = present[target % len(present)]
+        (site / "content" / "events" / f"new-{slug}.yaml").write_text(
+            f"title: New {word}\ndate: 2020-10-{1 + target % 28:02d}\nactors: [armenia]\ntags: [{slug}]\n"
+            f"related: [{other}]\n"
+            f"summary: See [the talks](event:{present[0]}).\n"
             f"sources:\n  - article: okezone-2020-10-23-putin-5000\n",
             encoding="utf-8",
         )
     elif kind == "remove":
         for path in sorted((site / "content" / "events").glob("new-*.yaml"))[:1]:
-            path.unlink()
+            if not _cited(site, path.stem):
+                path.unlink()
     elif kind == "site":
         config = site / "site.yaml"
         text = config.read_text(encoding="utf-8")
         config.write_text(re.sub(r"(?m)^title: .*$", f'title: "Timeline {word}"', text, count=1), encoding="utf-8")
+    elif kind == "source" and event.exists():
+        # The first quote of the event's sources, or a quote added to its first source.
+        text = event.read_text(encoding="utf-8")
+        text, n = re.subn(r"(?m)^(    quote: ).*$", rf'\g<1>"{word} quoted"', text, count=1)
+        if not n:
+            text = re.sub(r"(?m)^(  - (article|title): .*)$", rf'\1\n    quote: "{word} quoted"', text, count=1)
+        event.write_text(text, encoding="utf-8")
+    elif kind == "delete" and event.exists() and not _cited(site, event.stem):
+        event.unlink()
+    elif kind == "rename":
+        # A new event moved to another file name: another id, the same record.
+        for path in sorted((site / "content" / "events").glob("new-*.yaml"))[:1]:
+            if not _cited(site, path.stem):
+                path.rename(path.with_name(f"renamed-{slug}-{target}.yaml"))
+    elif kind == "theme":
+        theme_edit(site, target, word)
+
+
+OVERRIDES = {
+    "event.html": (
+        '{% extends "default/event.html" %}\n'
+        '{% block event_nav %}<p class="desk" data-word="WORD">{{ tl.events|length }} events; '
+        "next: {{ next.title if next else '-' }}; before: {{ page.context.previous.span.start.year if previous }}"
+        "</p>{{ super() }}{% endblock %}\n"
+    ),
+    "_card.html": (
+        '{% from "_macros.html" import event_item with context %}<div class="house" data-word="WORD">'
+        "{{ event_item(event, level, era_class) }}{{ event.span.start.year }}</div>\n"
+    ),
+}
+
+
+def theme_edit(site: Path, target: int, word: str) -> None:
+    """Add, edit or remove a site theme's override of a template or a static file."""
+    theme = site / "themes" / "default"
+    name = sorted(OVERRIDES)[target % 2]
+    template, static = theme / "templates" / name, theme / "static" / "style.css"
+    action = target // 2 % 3
+    if action == 0:
+        template.parent.mkdir(parents=True, exist_ok=True)
+        template.write_text(OVERRIDES[name].replace("WORD", word), encoding="utf-8")
+    elif action == 1:
+        template.unlink(missing_ok=True)
+    elif target % 2:
+        static.unlink(missing_ok=True)
+    else:
+        static.parent.mkdir(parents=True, exist_ok=True)
+        static.write_text(f"/* {word} */ body {{ color: rebeccapurple; }}\n", encoding="utf-8")
+
+
+def _cited(site: Path, event_id: str) -> bool:
+    """Return True if any other content file names the event (deleting it would break a link)."""
+    return any(
+        event_id in path.read_text(encoding="utf-8")
+        for path in sorted((site / "content").rglob("*.*"))
+        if path.stem != event_id and path.suffix in (".yaml", ".md")
+    )
 
 
 EDITS = st.lists(
     st.tuples(
-        st.sampled_from(["title", "date", "publisher", "actor", "new", "remove", "site"]),
+        st.sampled_from(
+            ["title", "date", "source", "publisher", "actor", "new", "remove", "rename", "delete", "site", "theme"]
+        ),
         st.integers(min_value=0, max_value=50),
-        st.sampled_from(["Alpha", "Beta", "Gamma", "Delta"]),
+        st.sampled_from(["Alpha", "Beta", "Gamma", "Delta", "Ἀλφα", "אלפא"]),
     ),
     min_size=1,
-    max_size=4,
+    max_size=6,
 )
 
 

@@ -104,6 +104,7 @@ def run_pipeline(
         digests=dict(content.digests),
         previous=session.outputs.get(str(out)) if session else None,
         previous_dir=out,
+        previous_deps=session.deps.get(str(out)) if session else None,
         cards=session.cards if session else None,
         fragments=session.fragments if session else None,
         workers=workers,
@@ -177,6 +178,7 @@ def build_site(
                 put_in_place(result.site, staging)
                 if session is not None:
                     session.outputs[str(out)] = dict(result.site.fingerprints)
+                    session.deps[str(out)] = dict(result.site.deps)
     except OSError as exc:
         if session is not None:
             # What the output folder holds is no longer known for sure: the next build starts cold.

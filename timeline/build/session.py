@@ -80,6 +80,8 @@ class BuildSession:
         self.fragments: Memo[str, Any] = Memo()
         self.outputs: dict[str, dict[str, str]] = {}
         """Output folder -> fingerprint of every file in it, as the last build wrote it."""
+        self.deps: dict[str, dict[str, tuple[str, ...]]] = {}
+        """Output folder -> page -> the keys of what the page read when it was rendered (``pages.recording``)."""
 
     def finish(self) -> None:
         """Drop what the last build did not use, so the session does not grow without end."""
@@ -87,6 +89,8 @@ class BuildSession:
         self.markdown.prune()
         self.cards.prune()
         self.fragments.prune()
+        for folder in [folder for folder in self.deps if folder not in self.outputs]:
+            del self.deps[folder]
 
 
 def fragments_key(kind: str) -> str:
@@ -122,6 +126,9 @@ def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]
             session.markdown = Memo(parts[1])
             session.cards = Memo(parts[2])
             session.outputs = parts[3]
+            deps = state.get("deps")
+            # A cache saved before pages recorded their reads: its pages are rendered once more.
+            session.deps = deps if isinstance(deps, dict) else {}
             kinds = listed
     if cache.enabled:
         # The pieces of the site-wide files are the largest part of a session, and each file needs
@@ -148,6 +155,7 @@ def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
             "cards": session.cards.entries,
             "fragments": kinds,
             "outputs": session.outputs,
+            "deps": session.deps,
         }
         cache.put(SESSION_KEY, state)
         # Kinds this build did not ask for are still good (it made no site-wide file): keep their entries.

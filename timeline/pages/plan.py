@@ -1,10 +1,9 @@
-"""Which pages the site has, what each shows, and which source files each depends on."""
+"""Which pages the site has, and what each shows (what each reads is recorded as it renders)."""
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from timeline.content.model import Article, Entity, Event, Timeline
@@ -21,12 +20,8 @@ class PageSpec:
     title: str
     lang: str
     context: Mapping[str, Any]
-    inputs: tuple[str, ...] = ()
-    """Content files whose bytes this page shows, for dependency tracking; ``ALL_INPUTS`` for all.
-
-    Besides these, every page depends on site.yaml, the theme, the actors, places and tags, and
-    which ids exist (links resolve or not); see ``fingerprint.fingerprints``.
-    """
+    origin: str = ""
+    """The content file the page is about, named when its output path collides with another's."""
 
 
 SPLIT_AT = 300
@@ -62,42 +57,26 @@ def split_timeline(events: tuple[Event, ...], limit: int = SPLIT_AT) -> tuple[Pa
     return tuple(parts)
 
 
-ALL_INPUTS = ("*",)
-"""The inputs of a page that shows something of every event or article."""
-LAYOUT = "@layout"
-"""An input standing for how a long timeline is split and which statuses occur (the part pages' frame)."""
-RANGES = "@ranges"
-"""An input standing for every event that spans a range (its files' digests, together)."""
-
-
-def card_inputs(tl: Timeline, events: Iterable[Event]) -> tuple[str, ...]:
-    """Return the files event cards show: each event's own, and those of the articles it cites."""
-    files = tl.card_files
-    return tuple(itertools.chain.from_iterable(files[e.id] for e in events))
-
-
 def plan_pages(tl: Timeline, strings: Strings | None = None) -> list[PageSpec]:
     """Return every page of the site, in a stable order (titles in ``strings``, the built-in theme's without)."""
     lang = tl.config.language
     t = Translator(lang, strings)
-    everything = ALL_INPUTS
     actors = {"kind": "actor", "items": tl.actors}
     places = {"kind": "place", "items": tl.places}
     parts = split_timeline(tl.events)
     specs = [
-        PageSpec("index.html", "timeline.html", tl.config.title, lang, {"parts": parts} if parts else {}, everything),
-        PageSpec("404.html", "404.html", t("not_found"), lang, {}, ()),
-        PageSpec("sources/index.html", "sources.html", t("sources"), lang, {}, everything),
-        PageSpec("articles/index.html", "articles.html", t("articles"), lang, {}, everything),
-        PageSpec("actors/index.html", "entities.html", t("actors"), lang, actors, everything),
-        PageSpec("places/index.html", "entities.html", t("places"), lang, places, everything),
-        PageSpec("tags/index.html", "tags.html", t("tags"), lang, {}, everything),
+        PageSpec("index.html", "timeline.html", tl.config.title, lang, {"parts": parts} if parts else {}),
+        PageSpec("404.html", "404.html", t("not_found"), lang, {}),
+        PageSpec("sources/index.html", "sources.html", t("sources"), lang, {}),
+        PageSpec("articles/index.html", "articles.html", t("articles"), lang, {}),
+        PageSpec("actors/index.html", "entities.html", t("actors"), lang, actors),
+        PageSpec("places/index.html", "entities.html", t("places"), lang, places),
+        PageSpec("tags/index.html", "tags.html", t("tags"), lang, {}),
     ]
     for n, part in enumerate(parts):
         context = {"parts": parts, "part": part, "events": part.events, "part_index": n}
         title = f"{tl.config.title}: {part.label}"
-        inputs = (*card_inputs(tl, part.events), LAYOUT)
-        specs.append(PageSpec(f"timeline/{part.key}/index.html", "timeline.html", title, lang, context, inputs))
+        specs.append(PageSpec(f"timeline/{part.key}/index.html", "timeline.html", title, lang, context))
     for index, event in enumerate(tl.events):
         before = tl.events[index - 1] if index > 0 else None
         after = tl.events[index + 1] if index + 1 < len(tl.events) else None
@@ -112,8 +91,7 @@ def plan_pages(tl: Timeline, strings: Strings | None = None) -> list[PageSpec]:
         articles = tuple(a for a in tl.articles if name in a.tags)
         events = tuple(tl.event_by_id[i] for i in ids)
         context = {"tag": tag, "events": events, "articles": articles}
-        inputs = (*card_inputs(tl, events), *(a.path for a in articles))
-        specs.append(PageSpec(page_path("tag", tag.slug) + "index.html", "tag.html", name, lang, context, inputs))
+        specs.append(PageSpec(page_path("tag", tag.slug) + "index.html", "tag.html", name, lang, context))
     return specs
 
 
@@ -142,19 +120,15 @@ def _event_page(tl: Timeline, event: Event, lang: str, before: Event | None, aft
         "related": related,
         "articles": tuple(tl.article_by_id[i] for i in tl.articles_of_event.get(event.id, ())),
     }
-    neighbours = tuple(e.path for e in (before, after) if e is not None)
-    articles = tuple(tl.article_by_id[i].path for i in tl.articles_of_event.get(event.id, ()))
-    # Structured data names every range event that contains this one (superEvent).
-    inputs = (event.path, *neighbours, *articles, *card_inputs(tl, related), RANGES)
-    return PageSpec(page_path("event", event.id) + "index.html", "event.html", event.title, lang, context, inputs)
+    path = page_path("event", event.id) + "index.html"
+    return PageSpec(path, "event.html", event.title, lang, context, event.path)
 
 
 def _article_page(tl: Timeline, article: Article, lang: str) -> PageSpec:
     events = tuple(tl.event_by_id[i] for i in tl.events_of_article.get(article.id, ()))
     context = {"article": article, "events": events}
-    inputs = (article.path, *card_inputs(tl, events))
     path = page_path("article", article.id) + "index.html"
-    return PageSpec(path, "article.html", article.title, lang, context, inputs)
+    return PageSpec(path, "article.html", article.title, lang, context, article.path)
 
 
 def _entity_page(tl: Timeline, kind: str, entity: Entity, lang: str) -> PageSpec:
@@ -163,5 +137,4 @@ def _entity_page(tl: Timeline, kind: str, entity: Entity, lang: str) -> PageSpec
     events = tuple(tl.event_by_id[i] for i in ids)
     context = {"kind": kind, "entity": entity, "events": events, "articles": articles}
     path = page_path(kind, entity.id) + "index.html"
-    inputs = (*card_inputs(tl, events), *(a.path for a in articles))
-    return PageSpec(path, "entity.html", entity.name, lang, context, inputs)
+    return PageSpec(path, "entity.html", entity.name, lang, context, entity.path)

@@ -27,14 +27,16 @@ from timeline.content.config import Era, SiteConfig
 from timeline.content.model import STATUSES, Event, Timeline
 from timeline.content.urls import page_path
 from timeline.errors import Diagnostic, error
+from timeline.incremental.deps import Digests, KeyTable, Tape
 from timeline.incremental.memo import Fragments, Memo
 from timeline.layout import builtin_themes
 from timeline.pages.axis import render_axis
 from timeline.pages.i18n import Strings, Translator, site_strings
 from timeline.pages.jsonld import Ranges, page_data
-from timeline.pages.plan import ALL_INPUTS, PageSpec, plan_pages
-from timeline.pages.reuse import fingerprints, record_digests
-from timeline.pages.theme import can_reuse, make_environment, static_files
+from timeline.pages.plan import PageSpec, plan_pages
+from timeline.pages.recording import RangesView, TimelineView, ValueView, unwrap
+from timeline.pages.reuse import fingerprints, page_keys, record_digests, resolver
+from timeline.pages.theme import ThemeEnvironment, make_environment, static_files
 from timeline.parallel import map_forked
 from timeline.progress import Progress
 
@@ -121,6 +123,8 @@ class RenderedSite:
     """Pages already given to the sink: their bytes are not held here and must not be written again."""
     deferred: DeferredExtras | None = None
     """The whole-site files, when the caller asked for them later (see ``render_site``)."""
+    deps: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """Page path -> the keys of what it read (sorted); its fingerprint is their combined digest."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -169,71 +173,106 @@ def era_classes(event: Event, eras: tuple[Era, ...]) -> str:
     return " ".join(f"in-era era-{n % 4}" for n, era in enumerate(eras) if in_era(event, era))
 
 
-CardMemo = Memo[str, str]
-"""Digest of a card's inputs (the event, the articles it cites, the site) -> the card's HTML."""
+CardMemo = Memo[str, tuple[str, tuple[str, ...], str]]
+"""Template, variant and event id -> the piece's HTML, the keys it read and their combined digest."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reads:
+    """What a build records reads with: the tape, the digests of keys, one copy of each key."""
+
+    tape: Tape
+    digests: Digests
+    table: KeyTable
 
 
 def _globals(
     tl: Timeline,
     env: jinja2.Environment,
+    reads: Reads,
     memo: CardMemo | None = None,
-    records: Mapping[str, str] | None = None,
     strings: Strings | None = None,
 ) -> dict[str, Any]:
     config = tl.config
     base = config.base_path
+    tape = reads.tape
+    # Templates see the timeline through a view that records each read (see pages.recording).
+    view = TimelineView(tl, tape)
     # Plain text, wrapped on use: a Markup kept here would copy every card the memo already holds.
-    made: dict[tuple[str, str, str], str] = {}
-    ranges = Ranges(tl)
+    made: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] = {}
+    ranged = RangesView(Ranges(tl), tape, view.view)
     card_page = PageSpec("", "_card.html", "", config.language, {})
 
     def url(kind: str = "", key: str = "") -> str:
         if not kind:
             return base
         if kind == "tag":
-            return base + page_path("tag", tl.tags[key].slug)
+            return base + page_path("tag", view.tags[key].slug)
         return base + page_path(kind, key)
 
     def html(key: str) -> Markup:
         # The only |safe-equivalent: HTML that our own Markdown renderer produced, with raw HTML off.
-        return Markup(tl.html.get(key, ""))
+        return Markup(view.html.get(key, ""))
 
-    def piece(template: str, event: Event, variant: str, **context: Any) -> Markup:
+    def piece(template: str, shown: Event, variant: str, **context: Any) -> Markup:
         # A part of a page that shows one event and nothing of the page around it (a card in a
         # list, the event's rows on the sources page): rendered once per build, and across builds
-        # (serve, the build cache) kept while the event's record digest is unchanged.
+        # (serve, the build cache) kept while nothing it read changed. What it read counts as
+        # read by every page that shows it.
+        event = unwrap(shown)
         key = (template, event.id, variant)
         if key in made:
-            return Markup(made[key])
-        stored = f"{records[f'event:{event.id}']}:{template}:{variant}" if memo is not None and records else None
-        text = memo.get(stored) if memo is not None and stored is not None else None
-        if text is None:
-            values = {**shared, **context, "event": event}
-            text = env.get_template(template).render(values, page=card_page, t=Translator(config.language, strings))
-            if memo is not None and stored is not None:
-                memo.put(stored, text)
-        made[key] = text
+            text, keys = made[key]
+            tape.update(keys)
+            return Markup(text)
+        stored = f"{template}\0{variant}\0{event.id}"
+        hit = memo.get(stored) if memo is not None else None
+        if isinstance(hit, tuple) and len(hit) == 3 and reads.digests.combined(hit[1]) == hit[2]:
+            text, keys = hit[0], hit[1]
+            tape.update(keys)
+        else:
+            with tape.scope() as read:
+                values = {**shared, **context, "event": view.view(event)}
+                text = env.get_template(template).render(values, page=card_page, t=Translator(config.language, strings))
+            keys = reads.table.canonical(read)
+            if memo is not None:
+                memo.put(stored, (text, keys, reads.digests.combined(keys)))
+        made[key] = (text, keys)
         return Markup(text)
 
     def card(event: Event, level: int = 3, eras: bool = False) -> Markup:
-        classes = era_classes(event, config.eras) if eras else ""
-        return piece("_card.html", event, f"{level}:{eras}", level=level, era_class=classes)
+        classes = era_classes(unwrap(event), config.eras) if eras else ""
+        if eras:
+            event.span  # noqa: B018 - read through the view: the page's shading follows the date
+        # The shading is part of the key: a kept card always has the classes its date gives now.
+        return piece("_card.html", event, f"{level}:{eras}:{classes}", level=level, era_class=classes)
+
+    def time_axis() -> Markup:
+        tape.add("all")  # the axis shows every event
+        return render_axis(tl, strings)
+
+    def structured_data(page: PageSpec) -> list[dict[str, Any]]:
+        context = {name: view.wrap(value) for name, value in page.context.items()}
+        return page_data(view, page.path, context, ranged, strings)  # type: ignore[arg-type]
 
     shared = {
         "site": config,
-        "tl": tl,
+        "tl": view,
         "url": url,
         "asset": lambda name: f"{base}assets/{name}",
         "media": lambda src: f"{base}{src}",
         "absolute": lambda path: _absolute(config, path),
         "html": html,
-        "time_axis": lambda: render_axis(tl, strings),
-        "structured_data": lambda page: page_data(tl, page.path, dict(page.context), ranges, strings),
+        "time_axis": time_axis,
+        "structured_data": structured_data,
         "card": card,
         "source_rows": lambda event: piece("_source_rows.html", event, ""),
-        "has_external_sources": any(not s.article for e in tl.events for s in e.sources),
-        # Computed once per build: the filter shows only statuses that some event has.
-        "statuses": tuple(status for status in STATUSES if any(e.status == status for e in tl.events)),
+        # Computed once per build, recorded where used (the same digests as reuse.resolver's).
+        "has_external_sources": ValueView(any(not s.article for e in tl.events for s in e.sources), tape, "g:external"),
+        # The filter shows only statuses that some event has.
+        "statuses": ValueView(
+            tuple(status for status in STATUSES if any(e.status == status for e in tl.events)), tape, "g:statuses"
+        ),
     }
     return shared
 
@@ -279,6 +318,7 @@ def render_site(
     digests: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
     previous_dir: Path | None = None,
+    previous_deps: Mapping[str, tuple[str, ...]] | None = None,
     cards: CardMemo | None = None,
     fragments: Memo[str, Any] | None = None,
     workers: int = 1,
@@ -289,8 +329,9 @@ def render_site(
 ) -> tuple[RenderedSite, list[Diagnostic]]:
     """Render every page; return the output map and every problem (template errors, collisions).
 
-    With ``previous`` (the fingerprints of what ``previous_dir`` holds), a page whose inputs did
-    not change is not rendered again but kept from that folder. ``workers`` > 1 renders pages in
+    With ``previous`` (the fingerprints of what ``previous_dir`` holds) and ``previous_deps``
+    (what each of its pages read), a page none of whose reads changed is not rendered again but
+    kept from that folder. ``workers`` > 1 renders pages in
     that many forked processes (only from a process without other threads). With a ``sink``,
     every rendered file is written to it as it is made (by the worker that made it) instead of
     being held in memory. With ``defer_extras`` and a previous build of the same site frame
@@ -309,26 +350,39 @@ def render_site(
     origins: list[tuple[str, str]] = []
     strings = site_strings(tl.config, diags)
     specs = plan_pages(tl, strings)
-    prints = fingerprints(tl, specs, digests or {})
+    prints = fingerprints(tl, digests or {})
     # Kept among the fingerprints (like "@extra"; the writers skip names that start with "@"), so
     # that the next build can tell whether the site's frame changed.
     site_digest = prints["@site"]
-    reuse = can_reuse(tl.config)
     records = record_digests(tl, digests or {}, site_digest)
-    shared = _globals(tl, env, cards if reuse else None, records, strings)
-    old = previous if previous is not None and previous_dir is not None and reuse else {}
+    # Templates are dependencies only when the environment records its loads (one of ours).
+    recorded = isinstance(env, ThemeEnvironment)
+    reads = Reads(Tape(), Digests(resolver(tl, env, specs, digests or {}, strings)), KeyTable())
+    shared = _globals(tl, env, reads, cards if recorded else None, strings)
+    old = previous if previous is not None and previous_dir is not None else {}
+    known = (previous_deps or {}) if recorded else {}
+    deps: dict[str, tuple[str, ...]] = {}
     kept: set[str] = set()
 
     folder = str(previous_dir) if previous_dir is not None else ""
 
     def reusable(path: str) -> bool:
-        return bool(folder) and old.get(path) == prints.get(path) and os.path.isfile(os.path.join(folder, path))
+        # Kept iff nothing the page read last time reads differently now (Lektor's rule).
+        keys = known.get(path)
+        return (
+            keys is not None
+            and bool(folder)
+            and old.get(path) == reads.digests.combined(keys)
+            and os.path.isfile(os.path.join(folder, path))
+        )
 
     todo: list[PageSpec] = []
     for spec in specs:
-        origins.append((spec.path, spec.inputs[0] if spec.inputs and spec.inputs != ALL_INPUTS else spec.path))
+        origins.append((spec.path, spec.origin or spec.path))
         if reusable(spec.path):
             kept.add(spec.path)
+            deps[spec.path] = known[spec.path]  # sorted already, and sharing its keys with the others kept
+            prints[spec.path] = old[spec.path]
         else:
             todo.append(spec)
 
@@ -336,36 +390,40 @@ def render_site(
     forks = workers if len(todo) >= PARALLEL_FROM else 1
     rendered = render_progress(progress, len(todo), forks)
 
-    with young_collections() as collect:
+    with young_collections() as collect, _recording(env, reads.tape):
 
-        def render_one(spec: PageSpec) -> tuple[bytes | None, list[Diagnostic]]:
+        def render_one(spec: PageSpec) -> tuple[bytes | None, list[Diagnostic], tuple[str, ...]]:
             found: list[Diagnostic] = []
-            text = render_page(env, spec, tl.config, found, shared, strings)
+            with reads.tape.scope() as read:
+                text = render_page(env, spec, tl.config, found, shared, reads.tape, strings)
             collect()
             rendered()
-            return (None if text is None else text.encode("utf-8")), found
+            # Sorted here: in a forked worker, the parent gets them ready to keep.
+            return (None if text is None else text.encode("utf-8")), found, tuple(sorted(page_keys(spec, read)))
 
-        def render_to_sink(spec: PageSpec) -> tuple[bool, list[Diagnostic]]:
+        def render_to_sink(spec: PageSpec) -> tuple[bool, list[Diagnostic], tuple[str, ...]]:
             # Runs in a forked worker too: the page goes to disk there, only this small result comes back.
-            data, found = render_one(spec)
+            data, found, keys = render_one(spec)
             if data is not None and sink is not None:
                 sink.write(spec.path, data)
-            return data is not None, found
+            return data is not None, found, keys
 
         if sink is None:
-            for spec, (data, found) in zip(todo, map_forked(render_one, todo, forks), strict=True):
+            for spec, (data, found, keys) in zip(todo, map_forked(render_one, todo, forks), strict=True):
                 diags += found
                 if data is not None:
                     pages[spec.path] = data
+                    _note(spec.path, keys, reads, deps, prints, recorded)
         else:
-            for spec, (written, found) in zip(todo, map_forked(render_to_sink, todo, forks), strict=True):
+            for spec, (written, found, keys) in zip(todo, map_forked(render_to_sink, todo, forks), strict=True):
                 diags += found
                 if written:
                     streamed.add(spec.path)
+                    _note(spec.path, keys, reads, deps, prints, recorded)
         mark = whole_site_mark(prints["@extra"])
         extra = [path for path, value in old.items() if is_whole_site(path, value)]
         on_disk = bool(extra) and all(previous_dir is not None and (previous_dir / p).is_file() for p in extra)
-        later = DeferredExtras(tl, Fragments(fragments, records) if reuse else Fragments(), mark, tuple(whole_site))
+        later = DeferredExtras(tl, Fragments(fragments, records), mark, tuple(whole_site))
         if on_disk and all(old[path] == mark for path in extra):
             deferred = None
             kept.update(extra)
@@ -399,8 +457,37 @@ def render_site(
     _check_collisions(origins, diags)
     if sink is not None:
         done = frozenset(streamed)
-        return RenderedSite(PagesOnDisk(done, sink.final), copies, frozenset(kept), prints, done, deferred), diags
-    return RenderedSite(pages, copies, frozenset(kept), prints, deferred=deferred), diags
+        on_disk_pages = PagesOnDisk(done, sink.final)
+        return RenderedSite(on_disk_pages, copies, frozenset(kept), prints, done, deferred, deps), diags
+    return RenderedSite(pages, copies, frozenset(kept), prints, deferred=deferred, deps=deps), diags
+
+
+def _note(
+    path: str,
+    keys: tuple[str, ...],
+    reads: Reads,
+    deps: dict[str, tuple[str, ...]],
+    prints: dict[str, str],
+    recorded: bool,
+) -> None:
+    """Keep what a rendered page read, and its fingerprint: the combined digest of that."""
+    if not recorded:
+        return  # without recorded template loads, a page is never kept: it gets no fingerprint
+    deps[path] = reads.table.canonical(keys)
+    prints[path] = reads.digests.combined(deps[path])
+
+
+@contextlib.contextmanager
+def _recording(env: jinja2.Environment, tape: Tape) -> Iterator[None]:
+    """Record the templates ``env`` loads on ``tape`` for the block (if it is one of ours)."""
+    if not isinstance(env, ThemeEnvironment):
+        yield
+        return
+    env.tape = tape
+    try:
+        yield
+    finally:
+        env.tape = None
 
 
 def render_progress(progress: Progress | None, total: int, forks: int) -> Callable[[], None]:
@@ -431,10 +518,18 @@ def render_page(
     config: SiteConfig,
     diags: list[Diagnostic],
     shared: Mapping[str, Any],
+    tape: Tape | None = None,
     strings: Strings | None = None,
 ) -> str | None:
-    """Render one page; a template error (a UI string in no strings file too) becomes a diagnostic at its line."""
+    """Render one page; a template error (a UI string in no strings file too) becomes a diagnostic at its line.
+
+    With a ``tape``, the records in the page's context are seen through views that record reads.
+    """
     t = Translator(spec.lang, strings)
+    view = shared.get("tl")
+    if tape is not None and type(view) is TimelineView:
+        # ``page.context`` too: a theme may read the records there.
+        spec = dataclasses.replace(spec, context={name: view.wrap(value) for name, value in spec.context.items()})
     try:
         template = env.get_template(spec.template)
         return template.render({**shared, **spec.context}, page=spec, t=t, canonical=_absolute(config, spec.path))

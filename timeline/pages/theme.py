@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import jinja2
 from timeline.content.config import SiteConfig
 from timeline.content.sourcefile import link_problem, walk_sources
 from timeline.errors import Diagnostic, error
+from timeline.incremental.deps import Tape
 from timeline.layout import THEMES_DIR, builtin_themes
 
 
@@ -26,7 +28,7 @@ def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
     return tuple(seen)
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
+def make_environment(config: SiteConfig) -> ThemeEnvironment:
     """Return a Jinja environment: autoescape on for every template, undefined names fatal.
 
     Templates resolve through the chain (site theme, then built-in), and every built-in theme is
@@ -38,7 +40,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         for d in sorted(builtin_themes().iterdir())
         if (d / "templates").is_dir()
     }
-    return jinja2.Environment(
+    return ThemeEnvironment(
         loader=jinja2.ChoiceLoader([*chain, jinja2.PrefixLoader(by_name)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -46,6 +48,22 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+class ThemeEnvironment(jinja2.Environment):
+    """A Jinja environment that records every template it loads (by name) on the build's tape.
+
+    Every load goes through ``_load_template``: a page's own template, and each one it extends,
+    imports or includes (Jinja asks the environment again on every render, compiled or not).
+    """
+
+    tape: Tape | None = None
+    """Set by ``render_site`` for the length of a build; templates then become dependencies."""
+
+    def _load_template(self, name: str, globals: MutableMapping[str, Any] | None) -> jinja2.Template:
+        if self.tape is not None:
+            self.tape.add(f"tpl:{name}")
+        return super()._load_template(name, globals)
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
@@ -139,11 +157,3 @@ def theme_digest(config: SiteConfig) -> str:
             if path.is_file() and not (path.is_symlink() and link_problem(path, _boundary(config, folder))):
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def can_reuse(config: SiteConfig) -> bool:
-    """Return True if pages may be reused when their inputs are unchanged.
-
-    Not with a theme of the site's own: its templates may read anything in the timeline.
-    """
-    return all(d.resolve().is_relative_to(builtin_themes().resolve()) for d in theme_dirs(config))

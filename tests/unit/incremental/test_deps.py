@@ -1,0 +1,63 @@
+"""Recorded dependencies: nested scopes, memoised digests, one copy of each key."""
+
+from __future__ import annotations
+
+import pickle
+
+from timeline.incremental.deps import Digests, KeyTable, Tape
+
+
+def test_an_inner_scope_counts_for_the_outer_but_nothing_outside_every_scope_is_kept() -> None:
+    tape = Tape()
+    tape.add("before")
+    with tape.scope() as page:
+        tape.add("title")
+        with tape.scope() as card:
+            tape.add("card")
+        assert card == {"card"}
+    assert page == {"title", "card"}
+    with tape.scope() as other:
+        pass
+    assert other == set()
+    assert tape.keys == {"before"}  # the bottom set did not collect the pages' keys
+
+
+def test_a_scope_left_by_an_exception_still_restores_the_outer_one() -> None:
+    tape = Tape()
+    with tape.scope() as page:
+        try:
+            with tape.scope():
+                tape.add("half")
+                raise ValueError
+        except ValueError:
+            pass
+        tape.add("after")
+    assert page == {"half", "after"}
+
+
+def test_digests_resolve_each_key_once_and_combine_to_a_change_detector() -> None:
+    values = {"a": "1", "b": "2"}
+    calls: list[str] = []
+
+    def resolve(key: str) -> str:
+        calls.append(key)
+        return values[key]
+
+    digests = Digests(resolve)
+    before = digests.combined(("a", "b"))
+    assert digests.combined(("a", "b")) == before
+    assert calls == ["a", "b"]
+    values["b"] = "3"
+    assert Digests(resolve).combined(("a", "b")) != before
+    assert Digests(resolve).combined(("a",)) != before  # fewer keys: another digest
+
+
+def test_the_key_table_sorts_and_shares_one_string_per_key() -> None:
+    table = KeyTable()
+    first = table.canonical({"tl:events", "rec:event:title:x"})
+    second = table.canonical(["rec:event:title:" + "x", "tl:" + "events"])
+    assert first == second == ("rec:event:title:x", "tl:events")
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    # Pickled together (as the session is), each key is stored once.
+    both = pickle.dumps([first, second])
+    assert both.count(b"rec:event:title:x") == 1
