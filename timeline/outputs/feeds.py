@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import html.parser
-import os
-import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -47,11 +45,9 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 R = TypeVar("R", Event, Article)
 
 
-def fallback_instant() -> dt.datetime:
+def fallback_instant(config: SiteConfig) -> dt.datetime:
     """Return ``SOURCE_DATE_EPOCH`` (else the Unix epoch) for dates the content cannot give."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    seconds = int(raw) if re.fullmatch(r"-?\d{1,12}", raw) else 0
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return dt.datetime.fromtimestamp(config.source_date_epoch or 0, dt.UTC)
 
 
 def instant(date: EDate, config: SiteConfig) -> dt.datetime | None:
@@ -91,13 +87,13 @@ def event_dates(tl: Timeline, event: Event) -> list[EDate | None]:
 def event_updated(tl: Timeline, event: Event) -> tuple[dt.datetime, EDate | None]:
     """Return when an event's record last changed: ``updated``, else the latest date in it."""
     found = latest([event.updated], tl.config) or latest(event_dates(tl, event), tl.config)
-    return found if found else (fallback_instant(), None)
+    return found if found else (fallback_instant(tl.config), None)
 
 
 def article_updated(tl: Timeline, article: Article) -> tuple[dt.datetime, EDate | None]:
     """Return an article's publication instant, else the fallback."""
     found = latest([article.published], tl.config)
-    return found if found else (fallback_instant(), None)
+    return found if found else (fallback_instant(tl.config), None)
 
 
 def _x(text: str) -> str:
@@ -116,7 +112,7 @@ def _atom_id(config: SiteConfig, path: str) -> str:
 
 def _atom(tl: Timeline, name: str, title: str, entries: list[tuple[dt.datetime, str]]) -> bytes:
     config = tl.config
-    updated = max((moment for moment, _ in entries), default=fallback_instant())
+    updated = max((moment for moment, _ in entries), default=fallback_instant(config))
     author = config.author or config.title
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -152,9 +148,9 @@ def _entry(tl: Timeline, path: str, title: str, updated: dt.datetime, summary: s
     return "\n".join(parts)
 
 
-def _dated(kind: str) -> str:
+def _dated(kind: str, config: SiteConfig) -> str:
     # A piece that may show the fallback date is kept only while SOURCE_DATE_EPOCH stays the same.
-    return f"{kind}@{fallback_instant().isoformat()}"
+    return f"{kind}@{fallback_instant(config).isoformat()}"
 
 
 def _event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
@@ -188,14 +184,14 @@ def _entries(pairs: Iterable[tuple[str, str]]) -> list[tuple[dt.datetime, str]]:
 
 def events_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
     """Return the Atom feed of events, the latest event first."""
-    pieces, kind = pieces or Fragments(), _dated("atom")
+    pieces, kind = pieces or Fragments(), _dated("atom", tl.config)
     pairs = [pieces.get(kind, f"event:{e.id}", partial(_event_entry, tl, e)) for e in reversed(tl.events)]
     return _atom(tl, "feed.xml", tl.config.title, _entries(pairs))
 
 
 def articles_feed(tl: Timeline, pieces: Fragments | None = None) -> bytes:
     """Return the Atom feed of collected articles, newest first."""
-    pieces, kind = pieces or Fragments(), _dated("atom")
+    pieces, kind = pieces or Fragments(), _dated("atom", tl.config)
     pairs = [pieces.get(kind, f"article:{a.id}", partial(_article_entry, tl, a)) for a in tl.articles]
     return _atom(tl, "articles.xml", f"{tl.config.title}: articles", _entries(pairs))
 
@@ -210,7 +206,7 @@ def _record_lastmod(
 def sitemap(tl: Timeline, pieces: Fragments | None = None) -> bytes:
     """Return ``sitemap.xml`` with every page but the 404 page; ``lastmod`` only from content."""
     config = tl.config
-    pieces, kind = pieces or Fragments(), _dated("lastmod")
+    pieces, kind = pieces or Fragments(), _dated("lastmod", config)
     modified: dict[str, str | None] = {}
     for event in tl.events:
         stamp = pieces.get(kind, f"event:{event.id}", partial(_record_lastmod, event_updated, tl, event))
@@ -279,7 +275,7 @@ class CalendarParts:
     def __init__(self, tl: Timeline, pieces: Fragments | None = None) -> None:
         self.tl = tl
         self.pieces = pieces or Fragments()
-        self.kind = _dated("vevent")
+        self.kind = _dated("vevent", tl.config)
         self.zones = Observances()
         self.vevents: dict[str, tuple[str, ZoneYears] | None] = {}
 

@@ -7,7 +7,6 @@ version, ``SOURCE_DATE_EPOCH``) and on the content files it lists in ``PageSpec.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 
 from timeline import __version__
@@ -23,9 +22,7 @@ def fingerprints(tl: Timeline, specs: list[PageSpec], digests: Mapping[str, str]
         repr(
             (
                 __version__,
-                # The one date not from content (an empty feed's) follows SOURCE_DATE_EPOCH.
-                os.environ.get("SOURCE_DATE_EPOCH", ""),
-                config,
+                config,  # with SOURCE_DATE_EPOCH, which the one date not from content (an empty feed's) follows
                 theme_digest(config),
                 tuple(tl.actors.values()),
                 tuple(tl.places.values()),
