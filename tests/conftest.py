@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import textwrap
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -57,6 +59,14 @@ def _cwd_unchanged() -> Iterator[None]:
     before = os.getcwd()
     yield
     assert os.getcwd() == before
+
+
+@pytest.fixture(autouse=True)
+def _switches_unchanged() -> Iterator[None]:
+    """Fail any test after which the collector, frozen objects or warning filters changed: no switch outlives a call."""
+    before = (gc.isenabled(), gc.get_freeze_count(), list(warnings.filters))
+    yield
+    assert (gc.isenabled(), gc.get_freeze_count(), list(warnings.filters)) == before
 
 
 def copy_example(tmp_path: Path) -> Path:
