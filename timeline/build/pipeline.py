@@ -167,10 +167,10 @@ def build_site(
     built again (``up_to_date``, its warnings as they were; see ``timeline.build.manifest``), and
     otherwise the saved session is loaded, used and saved back. A ``session`` given here instead
     keeps work in memory between builds of one process (``serve``), and no cache is read or
-    written. Either way the output is written only on success. With ``defer_extras`` (``serve``:
-    the page in the browser first), a warm build may write its pages and return with ``finish``
-    set, which makes and writes the feeds, open data and search files; until it runs they are
-    the previous build's.
+    written. Either way the output is written only on success. With ``defer_extras`` and a
+    ``session`` (``serve``: the page in the browser first), a warm build may write its pages and
+    return with ``finish`` set, which makes and writes the feeds, open data and search files;
+    until it runs they are the previous build's.
     """
     if session is not None or not cache:
         return _write_site(root, out_dir, base_url, strict, session, workers, defer_extras, progress)
@@ -199,7 +199,8 @@ def build_site(
     manifest.clear_manifest(root)
     saved, store, notes = load_session(root)
     _forget_untrusted(saved, described, stale)
-    result = _write_site(root, out_dir, base_url, strict, saved, workers, defer_extras, progress)
+    # Never deferred: the manifest recorded below must describe every file of the output.
+    result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
     if result.failed(strict=strict):
         return dataclasses.replace(result, notes=tuple(notes))
     notes += save_session(saved, store)
