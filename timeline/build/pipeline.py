@@ -145,7 +145,9 @@ def paused_gc() -> Iterator[None]:
 
 def check_site(root: Path, *, base_url: str | None = None, progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline without writing anything."""
-    return run_pipeline(load_config(root, base_url=base_url), progress=progress)
+    config = load_config(root, base_url=base_url)
+    with paused_gc():
+        return run_pipeline(config, progress=progress)
 
 
 def build_site(
