@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import textwrap
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -57,6 +59,23 @@ def _cwd_unchanged() -> Iterator[None]:
     before = os.getcwd()
     yield
     assert os.getcwd() == before
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_cache_in_the_repository() -> Iterator[None]:
+    """Fail the run if a test built the repository's example with the build cache (build_site's default)."""
+    cache = REPO / ".timeline-cache"
+    existed = cache.exists()
+    yield
+    assert existed or not cache.exists(), "a test wrote .timeline-cache/ into the repository: pass cache=False"
+
+
+@pytest.fixture(autouse=True)
+def _switches_unchanged() -> Iterator[None]:
+    """Fail any test after which the collector, frozen objects or warning filters changed: no switch outlives a call."""
+    before = (gc.isenabled(), gc.get_freeze_count(), list(warnings.filters))
+    yield
+    assert (gc.isenabled(), gc.get_freeze_count(), list(warnings.filters)) == before
 
 
 def copy_example(tmp_path: Path) -> Path:

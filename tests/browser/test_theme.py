@@ -40,7 +40,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build_site(REPO, out, base_url=url)
+    result = build_site(REPO, out, base_url=url, cache=False)
     assert not result.failed(), [d.format() for d in result.diagnostics]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -22,7 +22,7 @@ PAGE_BUDGET = 100 * 1024
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("valid") / "_site"
-    result = build_site(REPO, out)
+    result = build_site(REPO, out, cache=False)
     assert not result.failed(), [d.format() for d in result.diagnostics]
     return out
 

@@ -120,6 +120,7 @@ def test_real_build_writes_only_inside_staging(tmp_path: Path, monkeypatch: pyte
         resolved = path.resolve()
         assert resolved.is_relative_to(out.parent), path
         top = resolved.relative_to(out.parent).parts[0]
-        assert re.match(r"^(_site|\._site\.(staging|old)-[0-9a-f]+)$", top), path
+        # The output, its staging folders, and the build cache (`timeline build`'s, kept beside it).
+        assert re.match(r"^(_site|\._site\.(staging|old)-[0-9a-f]+|\.timeline-cache)$", top), path
     tag_pages = sorted(p.parent.name for p in (out / "tags").glob("*/index.html"))
     assert all(SLUG_RE.match(name) for name in tag_pages)

@@ -179,13 +179,11 @@ def manifest_key(config: SiteConfig, strict: bool) -> str:
     """Return the digest of everything besides files that decides what a build writes."""
     parts = [
         tool_version(),
-        repr(config),
+        repr(config),  # SOURCE_DATE_EPOCH included
         os.path.realpath(config.root),
         os.path.realpath(config.output),
         config.base_url,
         "strict" if strict else "lenient",
-        os.environ.get("SOURCE_DATE_EPOCH") or "",
-        "set" if "SOURCE_DATE_EPOCH" in os.environ else "unset",
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 

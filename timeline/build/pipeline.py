@@ -15,10 +15,12 @@ import gc
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
+from timeline.build import manifest
 from timeline.build.outputdir import (
     JOURNAL,
     MARKER,
@@ -37,17 +39,17 @@ from timeline.build.outputdir import (
     walk,
     write_journal,
 )
-from timeline.build.session import BuildSession
+from timeline.build.session import BuildSession, load_session, save_session
 from timeline.content.causes import first_causes
 from timeline.content.config import SiteConfig, load_config, output_error, output_problem
 from timeline.content.linking import index_content
 from timeline.content.model import Timeline
 from timeline.content.reader import read_content
-from timeline.errors import Diagnostic, error, has_errors
+from timeline.errors import Diagnostic, TimelineError, error, has_errors
 from timeline.outputs import WHOLE_SITE
 from timeline.pages.i18n import check_language, site_strings
 from timeline.pages.render import RenderedSite, Sink, render_site
-from timeline.progress import Progress
+from timeline.progress import Progress, count_files
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,10 +63,16 @@ class BuildResult:
     timeline: Timeline | None = None
     finish: Callable[[], None] | None = None
     """With ``defer_extras``: writes the whole-site files the build left for later (see ``build_site``)."""
+    up_to_date: bool = False
+    """True when the fast path found nothing changed since the last build: nothing was read or written."""
+    files: int = 0
+    """How many files the output folder holds after a good build (the build's ``FileCounts.total``)."""
+    notes: tuple[Diagnostic, ...] = ()
+    """Warnings about the build cache: printed, never part of the site's diagnostics, never failing it."""
 
     def failed(self, *, strict: bool = False) -> bool:
         """Return True if the result must not be written (errors, or warnings when strict)."""
-        return self.site is None or has_errors(self.diagnostics, strict=strict)
+        return (self.site is None and not self.up_to_date) or has_errors(self.diagnostics, strict=strict)
 
 
 def run_pipeline(
@@ -119,24 +127,29 @@ def run_pipeline(
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """Hold off the cycle collector while the pipeline runs, then let it run again.
+    """Hold off the cycle collector while the pipeline runs, if no other thread runs; then restore it.
 
     A build makes a great many objects that live until it ends; with a warm session in memory,
     each full collection walks all of it, which cost a third of a rebuild at 5,000 events.
-    Reference counting still frees everything that is not in a cycle.
+    Reference counting still frees everything that is not in a cycle. The switch is the whole
+    process's: with other threads running (``serve``'s HTTP and watcher threads) it would hold
+    off their collections too, so there the collector is left alone.
     """
-    was_enabled = gc.isenabled()
+    if threading.active_count() > 1 or not gc.isenabled():
+        yield
+        return
     gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        gc.enable()
 
 
 def check_site(root: Path, *, base_url: str | None = None, progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline without writing anything."""
-    return run_pipeline(load_config(root, base_url=base_url), progress=progress)
+    config = load_config(root, base_url=base_url)
+    with paused_gc():
+        return run_pipeline(config, progress=progress)
 
 
 def build_site(
@@ -145,18 +158,98 @@ def build_site(
     *,
     base_url: str | None = None,
     strict: bool = False,
+    cache: bool = True,
     session: BuildSession | None = None,
     workers: int = 1,
     defer_extras: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the site into ``out_dir`` (default: the configured output); write only on success.
+    """Build the site into ``out_dir`` (default: the configured output) as ``timeline build`` does.
 
-    ``session`` keeps work between builds of one process (``serve``) or, saved in the build
-    cache, between runs (``build``). With ``defer_extras`` (``serve``: the page in the browser
-    first), a warm build may write its pages and return with ``finish`` set, which makes and
-    writes the feeds, open data and search files; until it runs they are the previous build's.
+    With ``cache`` (``build`` without ``--no-cache``) the build cache ``root/.timeline-cache/``
+    makes a rebuild cheap: a site whose files are all as the last good build left them is not
+    built again (``up_to_date``, its warnings as they were; see ``timeline.build.manifest``), and
+    otherwise the saved session is loaded, used and saved back. A ``session`` given here instead
+    keeps work in memory between builds of one process (``serve``), and no cache is read or
+    written. Either way the output is written only on success. With ``defer_extras`` and a
+    ``session`` (``serve``: the page in the browser first), a warm build may write its pages and
+    return with ``finish`` set, which makes and writes the feeds, open data and search files;
+    until it runs they are the previous build's.
     """
+    if session is not None or not cache:
+        return _write_site(root, out_dir, base_url, strict, session, workers, defer_extras, progress)
+    try:
+        config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
+    except TimelineError:
+        manifest.clear_manifest(root)  # a failed build never leaves a manifest behind
+        raise
+    # A refused output folder is refused before the build cache is touched.
+    check_output_dir(config)
+    out = config.output.resolve()
+    try:
+        # What a killed build left is finished or undone before anything looks at the output.
+        recover(out)
+    except OSError as exc:
+        raise disk_error(exc, out) from None
+    found = manifest.load_manifest(root)
+    if found is not None and manifest.is_current(found, config, strict):
+        files = sum(rel != manifest.MARKER for rel in found.outputs)
+        return BuildResult(config, tuple(found.diagnostics()), None, up_to_date=True, files=files)
+    # Before the build reads anything, so that an edit made while it runs is seen next time.
+    snapshot = manifest.snapshot_inputs(config)
+    described = found or manifest.load_manifest(root, retired=True)
+    stale = manifest.stale_outputs(described) if described is not None else set()
+    # Whatever happens next, no manifest may claim that these inputs were built.
+    manifest.clear_manifest(root)
+    saved, store, notes = load_session(root)
+    _forget_untrusted(saved, described, stale)
+    # Never deferred: the manifest recorded below must describe every file of the output.
+    result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
+    if result.failed(strict=strict):
+        return dataclasses.replace(result, notes=tuple(notes))
+    notes += save_session(saved, store)
+    if store.enabled:
+        out_dir = result.config.output.resolve()
+        done = manifest.Manifest(
+            key=manifest.manifest_key(config, strict),
+            taken_ns=snapshot[0],
+            inputs=snapshot[1],
+            outputs=manifest.snapshot_outputs(out_dir),
+            warnings=manifest.as_warnings(result.diagnostics),
+            out_dir=str(out_dir),
+        )
+        manifest.save_manifest(root, done)
+    return dataclasses.replace(result, notes=tuple(notes))
+
+
+def _forget_untrusted(session: BuildSession, described: manifest.Manifest | None, stale: set[str]) -> None:
+    """Drop what the saved session says of output folders that no manifest vouches for, and of ``stale`` files."""
+    for kept in list(session.outputs):
+        if described is None or kept != described.out_dir:
+            # No manifest says what that folder holds (a build may have been killed after it
+            # switched the folder in): build it without trusting the session's record.
+            del session.outputs[kept]
+    previous = session.outputs.get(described.out_dir) if described is not None else None
+    if previous is not None:
+        for rel in stale:
+            # Deleted or edited by hand since the last build: write it again, however unchanged its inputs.
+            if previous.get(rel, "@copy").startswith("@") and previous.get(rel) != "@copy":
+                previous[rel] = "@stale"  # a whole-site file: the set of them is made again together
+            else:
+                previous.pop(rel, None)
+
+
+def _write_site(
+    root: Path,
+    out_dir: Path | None,
+    base_url: str | None,
+    strict: bool,
+    session: BuildSession | None,
+    workers: int,
+    defer_extras: bool,
+    progress: Progress | None,
+) -> BuildResult:
+    """Build the site with what ``session`` (if any) keeps; write only on success."""
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
     out = config.output.resolve()
@@ -186,6 +279,8 @@ def build_site(
         raise disk_error(exc, out) from None
     if session is not None:
         session.finish()
+    if not result.failed(strict=strict) and result.site is not None:
+        result = dataclasses.replace(result, files=count_files(result.site).total)
     deferred = result.site.deferred if result.site is not None and not result.failed(strict=strict) else None
     if deferred is None:
         return result

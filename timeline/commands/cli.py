@@ -228,8 +228,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     Unless ``--no-cache``, a site whose files are all as the last successful build left them
     (see ``timeline.build.manifest``) is not built again: its warnings are printed as they were.
     """
-    from timeline.build import manifest
-    from timeline.content.config import SiteConfig, load_config
+    from timeline.build.pipeline import build_site
     from timeline.publish import rule as publishing
 
     check_site_folder(args.site)
@@ -238,86 +237,20 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.publish:
         args.strict = args.strict or publishing.strictness(args.allow_warnings)
     progress = _progress(args, err)
-    snapshot: tuple[int, dict[str, manifest.InputStat]] | None = None
-    config: SiteConfig | None = None
-    stale: set[str] = set()
-    found: manifest.Manifest | None = None
-    described: manifest.Manifest | None = None
-    if not args.no_cache:
-        try:
-            config = load_config(
-                args.site, base_url=_base_url(args), output=args.output.resolve() if args.output else None
-            )
-        except TimelineError:
-            config = None  # the build below reports it, as it always has
-        found = manifest.load_manifest(args.site)
-        described = found or manifest.load_manifest(args.site, retired=True)
-        if config is not None:
-            # What a killed build left is finished or undone before anything looks at the output.
-            _recover_output(config.output)
-            if found is not None and manifest.is_current(found, config, args.strict):
-                warnings = found.diagnostics()
-                _report(warnings, err)
-                if warnings:
-                    print(f"0 error(s), {len(warnings)} warning(s)", file=err)
-                if not args.quiet:
-                    files = sum(rel != manifest.MARKER for rel in found.outputs)
-                    print(f"site is up to date: {files} files in {config.output}", file=out)
-                return _tell_github(config.output) if args.publish else 0
-            # Before the build reads anything, so that an edit made while it runs is seen next time.
-            snapshot = manifest.snapshot_inputs(config)
-        if described is not None:
-            stale = manifest.stale_outputs(described)
-        # Whatever happens next, no manifest may claim that these inputs were built.
-        manifest.clear_manifest(args.site)
-
-    from timeline.build.pipeline import build_site
-    from timeline.build.session import load_session, save_session
-
-    session, cache = None, None
-    if not args.no_cache:
-        session, cache, problems = load_session(args.site)
-        _report(problems, err)
-        for kept in list(session.outputs):
-            if described is None or kept != described.out_dir:
-                # No manifest says what that folder holds (a build may have been killed after it
-                # switched the folder in): build it without trusting the session's record.
-                del session.outputs[kept]
-        previous = session.outputs.get(described.out_dir) if described is not None else None
-        if previous is not None:
-            for rel in stale:
-                # Deleted or edited by hand since the last build: write it again, however unchanged its inputs.
-                if previous.get(rel, "@copy").startswith("@") and previous.get(rel) != "@copy":
-                    previous[rel] = "@stale"  # a whole-site file: the set of them is made again together
-                else:
-                    previous.pop(rel, None)
-    # `timeline build` runs no other threads, so it may fork render workers (serve never does).
-    workers = os.cpu_count() or 1
     try:
         result = build_site(
             args.site,
             args.output,
             base_url=_base_url(args),
             strict=args.strict,
-            session=session,
-            workers=workers,
+            cache=not args.no_cache,
+            # `timeline build` runs no other threads, so it may fork render workers (serve never does).
+            workers=os.cpu_count() or 1,
             progress=progress,
         )
     finally:
         progress.clear()
-    if session is not None and cache is not None and not result.failed(strict=args.strict):
-        _report(save_session(session, cache), err)
-        if snapshot is not None and config is not None and cache.enabled:
-            out_dir = result.config.output.resolve()
-            done = manifest.Manifest(
-                key=manifest.manifest_key(config, args.strict),
-                taken_ns=snapshot[0],
-                inputs=snapshot[1],
-                outputs=manifest.snapshot_outputs(out_dir),
-                warnings=manifest.as_warnings(result.diagnostics),
-                out_dir=str(out_dir),
-            )
-            manifest.save_manifest(args.site, done)
+    _report(result.notes, err)
     _report(result.diagnostics, err)
     _summary(result, err)
     if result.failed(strict=args.strict):
@@ -325,7 +258,9 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(publishing.refusal(result, allow_warnings=False, command="timeline build --publish"), file=err)
         print("build failed; the previous output was left as it was", file=err)
         return 1
-    if not args.quiet and result.site is not None:
+    if not args.quiet and result.up_to_date:
+        print(escape_control(f"site is up to date: {result.files} files in {result.config.output}"), file=out)
+    elif not args.quiet and result.site is not None:
         from timeline.progress import count_files, summary_line
 
         # Every file in the output (copies too), the count `site is up to date` gives later.
@@ -345,15 +280,6 @@ def _tell_github(folder: Path) -> int:
     with open(target, "a", encoding="utf-8") as handle:
         handle.write(f"folder={value}\n")
     return 0
-
-
-def _recover_output(out: Path) -> None:
-    from timeline.build.outputdir import disk_error, recover
-
-    try:
-        recover(out.resolve())
-    except OSError as exc:
-        raise disk_error(exc, out.resolve()) from None
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -428,7 +354,10 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="timeline-deploy-") as tmp:
         target = Path(tmp) / "site"
         try:
-            result = build_site(args.site, target, base_url=_base_url(args), strict=strict, progress=progress)
+            # Afresh: no build cache, so that what is pushed is what the sources make now.
+            result = build_site(
+                args.site, target, base_url=_base_url(args), strict=strict, cache=False, progress=progress
+            )
         finally:
             progress.clear()
         _report(result.diagnostics, err)
@@ -453,6 +382,7 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 allow_dirty=args.allow_dirty,
                 cname=result.config.cname or None,
                 allow_secrets=result.config.allow_secrets,
+                source_date_epoch=result.config.source_date_epoch,
                 out=err,
             )
         except DeployError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 import urllib.parse
 from pathlib import Path
@@ -61,6 +62,8 @@ class SiteConfig:
     """Line and column of ``output:`` in site.yaml; None when ``--output`` chose the folder."""
     allow_secrets: tuple[str, ...] = ()
     """Site-path globs that ``deploy`` publishes without scanning them for secrets."""
+    source_date_epoch: int | None = None
+    """``SOURCE_DATE_EPOCH`` in seconds, read once by ``load_config``; None when unset or blank."""
 
     @property
     def base_path(self) -> str:
@@ -123,7 +126,7 @@ def load_config(root: Path, *, base_url: str | None = None, output: Path | None 
     config = _config_from(value, root, rel, diags)
     if config is None or diags:
         raise TimelineError(diags)
-    config = _override(config, base_url, output)
+    config = dataclasses.replace(_override(config, base_url, output), source_date_epoch=_source_date_epoch())
     if base_url and config.cname and not _at_domain_root(config.base_url, config.cname):
         line, col = value.where("cname")
         domain = config.cname.lower()
@@ -140,6 +143,17 @@ def load_config(root: Path, *, base_url: str | None = None, output: Path | None 
             ]
         )
     return config
+
+
+def _source_date_epoch() -> int | None:
+    """Return ``SOURCE_DATE_EPOCH`` as seconds: the one place the build reads it (reproducible-builds.org)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"\d{1,12}", raw):
+        message = f"must be a whole number of seconds since 1970, not {raw[:40]!r}"
+        raise TimelineError([error("SOURCE_DATE_EPOCH", 1, 1, message)])
+    return int(raw)
 
 
 def _at_domain_root(base_url: str, cname: str) -> bool:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import html.parser
-import os
-import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -37,11 +35,9 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 R = TypeVar("R", Event, Article)
 
 
-def fallback_instant() -> dt.datetime:
+def fallback_instant(config: SiteConfig) -> dt.datetime:
     """Return ``SOURCE_DATE_EPOCH`` (else the Unix epoch) for dates the content cannot give."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    seconds = int(raw) if re.fullmatch(r"-?\d{1,12}", raw) else 0
-    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return dt.datetime.fromtimestamp(config.source_date_epoch or 0, dt.UTC)
 
 
 def instant(date: EDate, config: SiteConfig) -> dt.datetime | None:
@@ -81,13 +77,13 @@ def event_dates(tl: Timeline, event: Event) -> list[EDate | None]:
 def event_updated(tl: Timeline, event: Event) -> tuple[dt.datetime, EDate | None]:
     """Return when an event's record last changed: ``updated``, else the latest date in it."""
     found = latest([event.updated], tl.config) or latest(event_dates(tl, event), tl.config)
-    return found if found else (fallback_instant(), None)
+    return found if found else (fallback_instant(tl.config), None)
 
 
 def article_updated(tl: Timeline, article: Article) -> tuple[dt.datetime, EDate | None]:
     """Return an article's publication instant, else the fallback."""
     found = latest([article.published], tl.config)
-    return found if found else (fallback_instant(), None)
+    return found if found else (fallback_instant(tl.config), None)
 
 
 def _x(text: str) -> str:
@@ -106,7 +102,7 @@ def _atom_id(config: SiteConfig, path: str) -> str:
 
 def _atom(tl: Timeline, name: str, title: str, entries: list[tuple[dt.datetime, str]]) -> bytes:
     config = tl.config
-    updated = max((moment for moment, _ in entries), default=fallback_instant())
+    updated = max((moment for moment, _ in entries), default=fallback_instant(config))
     author = config.author or config.title
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -142,10 +138,10 @@ def _entry(tl: Timeline, path: str, title: str, updated: dt.datetime, summary: s
     return "\n".join(parts)
 
 
-def _dated(kind: str) -> str:
+def _dated(kind: str, config: SiteConfig) -> str:
     # A kind per file, so that the pieces of one file can be let go once it is made.
     # A piece that may show the fallback date is kept only while SOURCE_DATE_EPOCH stays the same.
-    return f"{kind}@{fallback_instant().isoformat()}"
+    return f"{kind}@{fallback_instant(config).isoformat()}"
 
 
 def event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
@@ -181,14 +177,14 @@ def _entries(pairs: Iterable[tuple[str, str]]) -> list[tuple[dt.datetime, str]]:
 
 def events_feed(tl: Timeline, piece: Piece = made) -> bytes:
     """Return the Atom feed of events, the latest event first."""
-    kind = _dated("feed.xml")
+    kind = _dated("feed.xml", tl.config)
     pairs = [piece(kind, f"event:{e.id}", partial(event_entry, tl, e)) for e in reversed(tl.events)]
     return _atom(tl, "feed.xml", tl.config.title, _entries(pairs))
 
 
 def articles_feed(tl: Timeline, piece: Piece = made) -> bytes:
     """Return the Atom feed of collected articles, newest first."""
-    kind = _dated("articles.xml")
+    kind = _dated("articles.xml", tl.config)
     pairs = [piece(kind, f"article:{a.id}", partial(article_entry, tl, a)) for a in tl.articles]
     return _atom(tl, "articles.xml", f"{tl.config.title}: articles", _entries(pairs))
 
@@ -204,7 +200,7 @@ def record_lastmod(
 def sitemap(tl: Timeline, piece: Piece = made) -> bytes:
     """Return ``sitemap.xml`` with every page but the 404 page; ``lastmod`` only from content."""
     config = tl.config
-    kind = _dated("sitemap.xml")
+    kind = _dated("sitemap.xml", config)
     modified: dict[str, str | None] = {}
     for event in tl.events:
         stamp = piece(kind, f"event:{event.id}", partial(record_lastmod, event_updated, tl, event))
@@ -270,7 +266,7 @@ def render_feeds(tl: Timeline, piece: Piece = made) -> Iterator[tuple[str, bytes
     """Yield the feed files of the site as (output path, bytes), one at a time."""
     yield "feed.xml", events_feed(tl, piece)
     yield "articles.xml", articles_feed(tl, piece)
-    kind = _dated("events.ics")
+    kind = _dated("events.ics", tl.config)
     # Every calendar lists some of these: each event's VEVENT is asked for once, by events.ics.
     vevents = {e.id: piece(kind, f"event:{e.id}", partial(event_vevent, tl, e)) for e in tl.events}
     zones = timezones(vevents.values())

@@ -293,7 +293,8 @@ def young_collections() -> Iterator[Callable[[], None]]:
     youngest generation every few pages walks only what those pages made. Freezing before the
     fork also spares the children copy-on-write faults on the parent's objects.
     """
-    froze = gc.get_freeze_count() == 0
+    # Only under ``paused_gc`` (no other thread runs): elsewhere the collector does its usual work.
+    froze = gc.get_freeze_count() == 0 and not gc.isenabled()
     if froze:
         gc.freeze()
     count = 0

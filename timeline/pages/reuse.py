@@ -10,7 +10,6 @@ digests for their pieces (``record_digests``).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -43,9 +42,7 @@ def fingerprints(tl: Timeline, digests: Mapping[str, str]) -> dict[str, str]:
         repr(
             (
                 __version__,
-                # The one date not from content (an empty feed's) follows SOURCE_DATE_EPOCH.
-                os.environ.get("SOURCE_DATE_EPOCH", ""),
-                config,
+                config,  # with SOURCE_DATE_EPOCH, which the one date not from content (an empty feed's) follows
                 theme_digest(config),
                 tuple(tl.actors.values()),
                 tuple(tl.places.values()),
@@ -81,7 +78,7 @@ def resolver(
         for spec in specs
     }
     tables = sorted((lang, sorted(table.items())) for lang, table in strings.tables.items()) if strings else None
-    frame = _sha256(repr((__version__, os.environ.get("SOURCE_DATE_EPOCH", ""), tables)))
+    frame = _sha256(repr((__version__, tl.config.source_date_epoch, tables)))
     ranges: list[Ranges] = []
     by_kind = {"event": tl.event_by_id, "article": tl.article_by_id}
 

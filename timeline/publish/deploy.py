@@ -212,16 +212,11 @@ def _credentials(urls: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted((c for c in found if len(c) >= 4), key=len, reverse=True))
 
 
-def _commit_env() -> dict[str, str]:
+def _commit_env(epoch: int | None) -> dict[str, str]:
     """Return author/committer dates from SOURCE_DATE_EPOCH, for reproducible commits."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return {}
-    if not epoch.strip().isdigit():
-        raise DeployError(
-            f"commit: SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}"
-        )
-    stamp = f"{int(epoch)} +0000"
+    stamp = f"{epoch} +0000"
     return {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
 
 
@@ -401,9 +396,13 @@ def publish(
     allow_dirty: bool = False,
     cname: str | None = None,
     allow_secrets: Sequence[str] = (),
+    source_date_epoch: int | None = None,
     out: TextIO = sys.stderr,
 ) -> PublishReport:
-    """Commit exactly ``site_dir`` (plus .nojekyll and CNAME) onto ``branch`` and push it."""
+    """Commit exactly ``site_dir`` (plus .nojekyll and CNAME) onto ``branch`` and push it.
+
+    ``source_date_epoch`` (the build's ``SiteConfig.source_date_epoch``) dates the commit.
+    """
     _check_names(remote, branch, cname)
     if not site_dir.is_dir():
         raise DeployError(f"site directory not found: {site_dir}")
@@ -449,7 +448,7 @@ def publish(
     parent_args = [] if no_history or tip is None else ["-p", tip]
     text = _message(message, source, dirty).encode()
     commit_args = ["commit-tree", tree, *parent_args]
-    commit = git.out("commit", commit_args, stdin=text, extra_env=_commit_env())
+    commit = git.out("commit", commit_args, stdin=text, extra_env=_commit_env(source_date_epoch))
     push = ["push", "--porcelain"]
     if no_history or force:
         # The lease refuses to clobber anything pushed since our fetch.

@@ -115,11 +115,14 @@ def test_the_key_follows_every_setting(site: Path, monkeypatch: pytest.MonkeyPat
         manifest_key(load_config(site, output=site / "elsewhere"), False),
         manifest_key(dataclasses.replace(config, title="Other"), False),
     }
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
-    others.add(manifest_key(config, False))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
-    others.add(manifest_key(config, False))
+    others.add(manifest_key(load_config(site), False))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    others.add(manifest_key(load_config(site), False))
     assert len(others) == 6 and base not in others
+    # Blank is unset (reproducible-builds.org), and the key is read from the settings, not the environment.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " ")
+    assert manifest_key(load_config(site), False) == manifest_key(config, False) == base
 
 
 def test_the_key_is_the_same_in_another_process(site: Path) -> None:

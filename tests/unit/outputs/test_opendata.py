@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[3]
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Timeline, Path]:
     """Build the example site once; return its timeline and output folder."""
     out = tmp_path_factory.mktemp("example") / "out"
-    result = build_site(REPO, out)
+    result = build_site(REPO, out, cache=False)
     assert not result.failed(), [d.format() for d in result.diagnostics]
     assert result.timeline is not None
     return result.timeline, out

@@ -62,7 +62,7 @@ def test_page_paths_match_the_plan(tmp_path: Path) -> None:
     from timeline.pages.plan import page_paths, plan_pages
 
     repo = Path(__file__).resolve().parents[3]
-    result = build_site(repo, tmp_path / "out", workers=1)
+    result = build_site(repo, tmp_path / "out", workers=1, cache=False)
     assert result.timeline is not None
     assert sorted(page_paths(result.timeline)) == sorted(spec.path for spec in plan_pages(result.timeline))
 
