@@ -20,7 +20,7 @@ import pickle
 import secrets
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -47,47 +47,6 @@ def tool_version() -> str:
     """Return everything besides the inputs that changes what a build computes."""
     py = ".".join(map(str, sys.version_info[:2]))
     return f"timeline {__version__}; python {py}; markdown-it-py {markdown_it.__version__}; jinja2 {jinja2.__version__}"
-
-
-def _digest(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        # Length prefixes, so that ("ab", "c") and ("a", "bc") are different keys.
-        h.update(len(part).to_bytes(8, "big"))
-        h.update(part)
-    return h.hexdigest()
-
-
-def hash_text(text: str) -> str:
-    """Return the sha256 of a text, such as the ``repr`` of a frozen config."""
-    return _digest(text.encode("utf-8"))
-
-
-def hash_files(folders: Iterable[Path]) -> str:
-    """Return one hash of every file under ``folders`` (names and bytes), in a stable order."""
-    parts: list[bytes] = []
-    for number, folder in enumerate(folders):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                rel = f"{number}/{path.relative_to(folder).as_posix()}"
-                parts += [rel.encode("utf-8"), path.read_bytes()]
-    return _digest(*parts)
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What every key of one build shares: tool, config and theme."""
-
-    tool: str
-    config: str
-    theme: str
-
-    def key(self, kind: str, path: str, data: bytes) -> str:
-        """Return the key of ``kind`` computed from the file at ``path`` with bytes ``data``."""
-        head = (self.tool, self.config, self.theme, kind, path)
-        return _digest(*(p.encode("utf-8") for p in head), data)
 
 
 class _RecordUnpickler(pickle.Unpickler):

@@ -20,15 +20,15 @@ from timeline.incremental.store import (
     CACHE_DIR,
     MAGIC,
     BuildCache,
-    Fingerprint,
     decode,
     encode,
-    hash_files,
-    hash_text,
-    tool_version,
 )
 
-FP = Fingerprint(tool=tool_version(), config=hash_text("config"), theme=hash_text("theme"))
+
+def make_key(*parts: str | bytes) -> str:
+    """Return a store key: the store takes any digest its callers choose."""
+    text = b"\0".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
+    return hashlib.sha256(text).hexdigest()
 
 
 def _event() -> Event:
@@ -47,7 +47,7 @@ def _event() -> Event:
 
 def test_pickled_records_round_trip(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
-    key = FP.key("event", "content/events/fighting-erupts.yaml", b"title: Fighting erupts\n")
+    key = make_key("event", "content/events/fighting-erupts.yaml", b"title: Fighting erupts\n")
     cache.put(key, (_event(), []))
     again = BuildCache(tmp_path)
     assert again.get(key) == (_event(), [])
@@ -56,45 +56,16 @@ def test_pickled_records_round_trip(tmp_path: Path) -> None:
 
 def test_json_values_round_trip_and_missing_key_is_a_miss(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
-    key = FP.key("markdown", "content/articles/a.md", b"# Hi")
+    key = make_key("markdown", "content/articles/a.md", b"# Hi")
     cache.put(key, {"html": '<h1 id="h-hi">Hi</h1>\n', "anchors": ["h-hi"]}, codec="json")
     assert cache.get(key) == {"html": '<h1 id="h-hi">Hi</h1>\n', "anchors": ["h-hi"]}
-    assert cache.get(FP.key("markdown", "content/articles/a.md", b"# Ho")) is None
+    assert cache.get(make_key("markdown", "content/articles/a.md", b"# Ho")) is None
     assert cache.misses == 1
-
-
-def test_key_depends_on_every_input() -> None:
-    base = FP.key("event", "content/events/a.yaml", b"title: A\n")
-    assert base == Fingerprint(FP.tool, FP.config, FP.theme).key("event", "content/events/a.yaml", b"title: A\n")
-    variants = {
-        FP.key("event", "content/events/a.yaml", b"title: B\n"),
-        FP.key("event", "content/events/b.yaml", b"title: A\n"),
-        FP.key("article", "content/events/a.yaml", b"title: A\n"),
-        Fingerprint("timeline 9.9", FP.config, FP.theme).key("event", "content/events/a.yaml", b"title: A\n"),
-        Fingerprint(FP.tool, hash_text("other config"), FP.theme).key("event", "content/events/a.yaml", b"title: A\n"),
-        Fingerprint(FP.tool, FP.config, hash_text("other")).key("event", "content/events/a.yaml", b"title: A\n"),
-        # Length prefixes: moving a byte from the path into the data is a different key.
-        FP.key("event", "content/events/a.yaml", b"title: A\n"[1:]),
-    }
-    assert base not in variants and len(variants) == 7
-
-
-def test_theme_hash_follows_file_bytes_and_names(tmp_path: Path) -> None:
-    theme = tmp_path / "themes" / "mine" / "templates"
-    theme.mkdir(parents=True)
-    (theme / "event.html").write_text("{{ event.title }}", encoding="utf-8")
-    first = hash_files([tmp_path / "themes" / "mine"])
-    (theme / "event.html").write_text("{{ event.title }}!", encoding="utf-8")
-    second = hash_files([tmp_path / "themes" / "mine"])
-    (theme / "event.html").rename(theme / "page.html")
-    third = hash_files([tmp_path / "themes" / "mine"])
-    assert len({first, second, third}) == 3
-    assert third == hash_files([tmp_path / "themes" / "mine", tmp_path / "missing"])
 
 
 def test_cache_from_another_version_is_ignored_and_emptied(tmp_path: Path) -> None:
     old = BuildCache(tmp_path, version="timeline 0.0.1")
-    key = FP.key("event", "content/events/a.yaml", b"x")
+    key = make_key("event", "content/events/a.yaml", b"x")
     old.put(key, "old value")
     assert old.path_of(key).is_file()
     new = BuildCache(tmp_path, version="timeline 0.0.2")
@@ -117,7 +88,7 @@ def test_cache_from_another_version_is_ignored_and_emptied(tmp_path: Path) -> No
 )
 def test_corrupt_entry_is_discarded_with_a_warning(tmp_path: Path, damage: object) -> None:
     cache = BuildCache(tmp_path)
-    key = FP.key("event", "content/events/a.yaml", b"x")
+    key = make_key("event", "content/events/a.yaml", b"x")
     cache.put(key, _event())
     path = cache.path_of(key)
     assert callable(damage)
@@ -135,7 +106,7 @@ def test_corrupt_entry_is_discarded_with_a_warning(tmp_path: Path, damage: objec
 
 def test_corrupt_version_stamp_discards_the_cache_with_a_warning(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
-    key = FP.key("event", "content/events/a.yaml", b"x")
+    key = make_key("event", "content/events/a.yaml", b"x")
     cache.put(key, "value")
     (tmp_path / CACHE_DIR / "VERSION").write_bytes(b"\xff\x00garbage")
     reopened = BuildCache(tmp_path)
@@ -155,7 +126,7 @@ def test_pickle_outside_timeline_records_is_refused(tmp_path: Path) -> None:
     exploit.target = marker  # type: ignore[attr-defined]
     payload = pickle.dumps(exploit)
     cache = BuildCache(tmp_path)
-    key = FP.key("event", "content/events/a.yaml", b"x")
+    key = make_key("event", "content/events/a.yaml", b"x")
     # A well-formed entry with a correct checksum: only the unpickler's allowlist stands in the way.
     cache.path_of(key).parent.mkdir(parents=True)
     cache.path_of(key).write_bytes(MAGIC + b"P" + hashlib.sha256(payload).digest() + payload)
@@ -167,7 +138,7 @@ def test_pickle_outside_timeline_records_is_refused(tmp_path: Path) -> None:
 def test_unusable_cache_folder_builds_without_cache(tmp_path: Path) -> None:
     (tmp_path / CACHE_DIR).write_text("a file, not a folder", encoding="utf-8")
     cache = BuildCache(tmp_path)
-    key = FP.key("event", "content/events/a.yaml", b"x")
+    key = make_key("event", "content/events/a.yaml", b"x")
     cache.put(key, "value")
     assert cache.get(key) is None
     assert not cache.enabled
@@ -177,15 +148,15 @@ def test_unusable_cache_folder_builds_without_cache(tmp_path: Path) -> None:
 def test_failed_write_disables_the_cache_with_one_warning(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     (tmp_path / CACHE_DIR / "objects").write_text("in the way", encoding="utf-8")
-    cache.put(FP.key("event", "a", b"1"), "value")
-    cache.put(FP.key("event", "b", b"2"), "value")
+    cache.put(make_key("event", "a", b"1"), "value")
+    cache.put(make_key("event", "b", b"2"), "value")
     assert not cache.enabled
     assert len(cache.diagnostics) == 1 and "cannot write" in cache.diagnostics[0].message
 
 
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
-    keys = [FP.key("event", f"e{i}", b"x") for i in range(20)]
+    keys = [make_key("event", f"e{i}", b"x") for i in range(20)]
     for key in keys:
         cache.put(key, {"n": key}, codec="json")
     cache.put(keys[0], {"n": "replaced"}, codec="json")
@@ -196,7 +167,7 @@ def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
 
 def test_sweep_removes_only_entries_this_build_did_not_use(tmp_path: Path) -> None:
     first = BuildCache(tmp_path)
-    kept, dropped = FP.key("event", "a", b"1"), FP.key("event", "b", b"2")
+    kept, dropped = make_key("event", "a", b"1"), make_key("event", "b", b"2")
     first.put(kept, "kept")
     first.put(dropped, "dropped")
     second = BuildCache(tmp_path)
@@ -208,7 +179,7 @@ def test_sweep_removes_only_entries_this_build_did_not_use(tmp_path: Path) -> No
 def test_cache_folder_is_ignored_by_git(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     cache = BuildCache(tmp_path)
-    key = FP.key("event", "a", b"1")
+    key = make_key("event", "a", b"1")
     cache.put(key, "value")
     status = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all"],
@@ -254,7 +225,7 @@ def test_entries_stream_to_and_from_disk_without_a_copy_of_the_payload(tmp_path:
     # A build session is over 100 MB: its pickle must not be held in memory beside its objects.
     value = [f"{n:05d}" + "x" * 20_000 for n in range(500)]  # about 10 MB of text
     cache = BuildCache(tmp_path)
-    key = FP.key("session", "", b"")
+    key = make_key("session", "", b"")
     tracemalloc.start()
     try:
         cache.put(key, value)
@@ -274,7 +245,7 @@ def test_entries_stream_to_and_from_disk_without_a_copy_of_the_payload(tmp_path:
 
 def test_streamed_entry_has_the_same_bytes_as_encode(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
-    key = FP.key("event", "content/events/a.yaml", b"x")
+    key = make_key("event", "content/events/a.yaml", b"x")
     cache.put(key, (_event(), ["x"] * 3))
     assert cache.path_of(key).read_bytes() == encode((_event(), ["x"] * 3))
 
@@ -286,10 +257,10 @@ def test_trailing_bytes_after_a_pickle_are_corruption() -> None:
 
 def _kind_memo(cache: BuildCache, kinds: list[str]) -> KindMemo:
     def load(kind: str) -> dict[str, Any] | None:
-        found = cache.get(FP.key("kind", kind, b""))
+        found = cache.get(make_key("kind", kind, b""))
         return found if isinstance(found, dict) else None
 
-    return KindMemo(load, lambda kind, entries: cache.put(FP.key("kind", kind, b""), entries), kinds)
+    return KindMemo(load, lambda kind, entries: cache.put(make_key("kind", kind, b""), entries), kinds)
 
 
 def test_kind_memo_holds_a_kind_only_while_it_is_in_use(tmp_path: Path) -> None:
@@ -327,7 +298,7 @@ def test_kind_memo_drops_stale_pieces_and_saves_only_changes(tmp_path: Path) -> 
     edited = Fragments(memo, {"event:a": "2"})
     assert edited.get("feed", "event:a", lambda: "new") == "new"
     memo.prune()
-    assert cache.get(FP.key("kind", "feed", b"")) == {"event:a\x002": ("new",)}
+    assert cache.get(make_key("kind", "feed", b"")) == {"event:a\x002": ("new",)}
     Fragments(memo, {"event:a": "2"}).get("feed", "event:a", lambda: "never")
     memo.prune()
     assert saved == ["feed", "feed"]  # the third build changed nothing, so wrote nothing
