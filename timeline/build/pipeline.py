@@ -113,6 +113,7 @@ def run_pipeline(
         previous=session.outputs.get(str(out)) if session else None,
         previous_dir=out,
         previous_deps=session.deps.get(str(out)) if session else None,
+        previous_reads=session.reads.get(str(out)) if session else None,
         cards=session.cards if session else None,
         fragments=session.fragments if session else None,
         workers=workers,
@@ -272,10 +273,15 @@ def _write_site(
                 if session is not None:
                     session.outputs[str(out)] = dict(result.site.fingerprints)
                     session.deps[str(out)] = dict(result.site.deps)
+                    if result.site.reads is not None:
+                        session.reads[str(out)] = result.site.reads
+                    else:
+                        session.reads.pop(str(out), None)
     except OSError as exc:
         if session is not None:
             # What the output folder holds is no longer known for sure: the next build starts cold.
             session.outputs.pop(str(out), None)
+            session.reads.pop(str(out), None)
         raise disk_error(exc, out) from None
     if session is not None:
         session.finish()

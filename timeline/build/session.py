@@ -19,6 +19,7 @@ from timeline.content.linking import MarkdownMemo
 from timeline.content.reader import RecordMemo
 from timeline.content.sourcefile import StatMemo
 from timeline.errors import Diagnostic
+from timeline.incremental.deps import Resolved
 from timeline.incremental.memo import KindMemo, Memo
 from timeline.incremental.store import BuildCache
 from timeline.pages.render import CardMemo
@@ -82,6 +83,8 @@ class BuildSession:
         """Output folder -> fingerprint of every file in it, as the last build wrote it."""
         self.deps: dict[str, dict[str, tuple[str, ...]]] = {}
         """Output folder -> page -> the keys of what the page read when it was rendered (``pages.recording``)."""
+        self.reads: dict[str, Resolved] = {}
+        """Output folder -> the digest of every key the last build resolved; in memory only, like ``stats``."""
 
     def finish(self) -> None:
         """Drop what the last build did not use, so the session does not grow without end."""
@@ -91,6 +94,8 @@ class BuildSession:
         self.fragments.prune()
         for folder in [folder for folder in self.deps if folder not in self.outputs]:
             del self.deps[folder]
+        for folder in [folder for folder in self.reads if folder not in self.deps]:
+            del self.reads[folder]
 
 
 def fragments_key(kind: str) -> str:

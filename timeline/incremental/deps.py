@@ -8,8 +8,9 @@ gives it: it never knows what a key means (see ``docs/architecture.md``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 Resolver = Callable[[str], str]
 """Key -> digest of what the key names, as it is in this build ("" for something absent)."""
@@ -46,6 +47,19 @@ class Tape:
                 self.keys.update(inner)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Resolved:
+    """What one build resolved: every key's digest, and the objects its keys were read from.
+
+    The next build in the same process compares against it: only keys whose digest changed can
+    make a page stale, and a key read from the very same object (``sources``, by a name the
+    caller chooses) still has its old digest without resolving it again.
+    """
+
+    digests: Mapping[str, str]
+    sources: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+
 class Digests:
     """A resolver memoised for one build: each key is resolved at most once."""
 
@@ -61,6 +75,14 @@ class Digests:
         if found is None:
             found = self._known[key] = self._resolve(key)
         return found
+
+    def changed(self, before: Mapping[str, str]) -> set[str]:
+        """Return the keys of ``before`` whose digest is different in this build."""
+        return {key for key, digest in before.items() if self(key) != digest}
+
+    def resolved(self) -> dict[str, str]:
+        """Return every key resolved so far with its digest."""
+        return dict(self._known)
 
     def combined(self, keys: Iterable[str]) -> str:
         """Return one digest of ``keys`` (sorted) and each one's digest: equal iff none of them changed."""

@@ -27,7 +27,7 @@ from timeline.content.config import Era, SiteConfig
 from timeline.content.model import STATUSES, Event, Timeline
 from timeline.content.urls import page_path
 from timeline.errors import Diagnostic, error
-from timeline.incremental.deps import Digests, KeyTable, Tape
+from timeline.incremental.deps import Digests, KeyTable, Resolved, Tape
 from timeline.incremental.memo import Fragments, Memo
 from timeline.layout import builtin_themes
 from timeline.pages.axis import render_axis
@@ -35,7 +35,7 @@ from timeline.pages.i18n import Strings, Translator, site_strings
 from timeline.pages.jsonld import Ranges, page_data
 from timeline.pages.plan import PageSpec, plan_pages
 from timeline.pages.recording import RangesView, TimelineView, ValueView, unwrap
-from timeline.pages.reuse import fingerprints, page_keys, record_digests, resolver
+from timeline.pages.reuse import fingerprints, page_keys, record_digests, record_sources, resolver
 from timeline.pages.theme import ThemeEnvironment, make_environment, static_files
 from timeline.parallel import map_forked
 from timeline.progress import Progress
@@ -124,6 +124,8 @@ class RenderedSite:
     deferred: DeferredExtras | None = None
     """The whole-site files, when the caller asked for them later (see ``render_site``)."""
     deps: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    reads: Resolved | None = None
+    """Every key this build resolved, for the next build in the same process (see ``Resolved``)."""
     """Page path -> the keys of what it read (sorted); its fingerprint is their combined digest."""
 
 
@@ -320,6 +322,7 @@ def render_site(
     previous: Mapping[str, str] | None = None,
     previous_dir: Path | None = None,
     previous_deps: Mapping[str, tuple[str, ...]] | None = None,
+    previous_reads: Resolved | None = None,
     cards: CardMemo | None = None,
     fragments: Memo[str, Any] | None = None,
     workers: int = 1,
@@ -358,7 +361,7 @@ def render_site(
     records = record_digests(tl, digests or {}, site_digest)
     # Templates are dependencies only when the environment records its loads (one of ours).
     recorded = isinstance(env, ThemeEnvironment)
-    reads = Reads(Tape(), Digests(resolver(tl, env, specs, digests or {}, strings)), KeyTable())
+    reads = Reads(Tape(), Digests(resolver(tl, env, specs, digests or {}, strings, previous_reads)), KeyTable())
     shared = _globals(tl, env, reads, cards if recorded else None, strings)
     old = previous if previous is not None and previous_dir is not None else {}
     known = (previous_deps or {}) if recorded else {}
@@ -367,15 +370,20 @@ def render_site(
 
     folder = str(previous_dir) if previous_dir is not None else ""
 
+    # With the digests of the last build in this process, only the keys that changed since are
+    # looked for in each page's reads (a set test in C), instead of digesting every page's reads.
+    changed = reads.digests.changed(previous_reads.digests) if previous_reads is not None and known else None
+
     def reusable(path: str) -> bool:
         # Kept iff nothing the page read last time reads differently now (Lektor's rule).
         keys = known.get(path)
-        return (
-            keys is not None
-            and bool(folder)
-            and old.get(path) == reads.digests.combined(keys)
-            and os.path.isfile(os.path.join(folder, path))
-        )
+        if keys is None or not folder or path not in old:
+            return False
+        if changed is not None:
+            unchanged = changed.isdisjoint(keys)
+        else:
+            unchanged = old[path] == reads.digests.combined(keys)
+        return unchanged and os.path.isfile(os.path.join(folder, path))
 
     todo: list[PageSpec] = []
     for spec in specs:
@@ -456,11 +464,13 @@ def render_site(
     # Copied files are listed too, so that a later warm build knows to remove one that went away.
     prints.update(dict.fromkeys(copies, COPY_MARK))
     _check_collisions(origins, diags)
+    # Every page's reads are resolved by now (kept ones while deciding, rendered ones in _note).
+    resolved = Resolved(reads.digests.resolved(), record_sources(tl)) if recorded else None
     if sink is not None:
         done = frozenset(streamed)
         on_disk_pages = PagesOnDisk(done, sink.final)
-        return RenderedSite(on_disk_pages, copies, frozenset(kept), prints, done, deferred, deps), diags
-    return RenderedSite(pages, copies, frozenset(kept), prints, deferred=deferred, deps=deps), diags
+        return RenderedSite(on_disk_pages, copies, frozenset(kept), prints, done, deferred, deps, resolved), diags
+    return RenderedSite(pages, copies, frozenset(kept), prints, deferred=deferred, deps=deps, reads=resolved), diags
 
 
 def _note(

@@ -61,3 +61,19 @@ def test_the_key_table_sorts_and_shares_one_string_per_key() -> None:
     # Pickled together (as the session is), each key is stored once.
     both = pickle.dumps([first, second])
     assert both.count(b"rec:event:title:x") == 1
+
+
+def test_changed_names_only_the_keys_whose_digest_moved() -> None:
+    values = {"a": "1", "b": "2", "c": "3"}
+    before = Digests(values.__getitem__)
+    for key in values:
+        before(key)
+    values["b"] = "20"
+    values["c"] = "3"  # rewritten with the same value: not a change
+    after = Digests(values.__getitem__)
+    assert after.changed(before.resolved()) == {"b"}
+    # A page that read only unchanged keys is told apart from one that read "b" by a set test.
+    assert after.changed(before.resolved()).isdisjoint(("a", "c"))
+    assert not after.changed(before.resolved()).isdisjoint(("a", "b"))
+    # Every key compared is now resolved: the next build can compare against this one.
+    assert after.resolved() == {"a": "1", "b": "20", "c": "3"}
