@@ -52,10 +52,16 @@ def served(site: Path) -> Iterator[str]:
     else:  # pragma: no cover - only when the server never came up
         process.kill()
         pytest.fail("timeline serve did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    process.stdout.close()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        try:
+            # Generous: under a loaded machine the stop waits for a rebuild in progress; a hang still fails.
+            process.wait(timeout=30)
+        finally:
+            process.kill()
+            process.stdout.close()
 
 
 def test_title_edit_appears_without_action(page: Page, site: Path, served: str) -> None:

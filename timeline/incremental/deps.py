@@ -58,6 +58,8 @@ class Resolved:
 
     digests: Mapping[str, str]
     sources: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    outputs: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Each output's fingerprint as that build gave it: one that differs now was made stale since."""
 
 
 class Digests:

@@ -379,8 +379,9 @@ def render_site(
         keys = known.get(path)
         if keys is None or not folder or path not in old:
             return False
-        if changed is not None:
-            unchanged = changed.isdisjoint(keys)
+        if changed is not None and previous_reads is not None:
+            # A fingerprint someone changed since that build (a file edited by hand) is stale.
+            unchanged = old[path] == previous_reads.outputs.get(path) and changed.isdisjoint(keys)
         else:
             unchanged = old[path] == reads.digests.combined(keys)
         return unchanged and os.path.isfile(os.path.join(folder, path))
@@ -465,7 +466,9 @@ def render_site(
     prints.update(dict.fromkeys(copies, COPY_MARK))
     _check_collisions(origins, diags)
     # Every page's reads are resolved by now (kept ones while deciding, rendered ones in _note).
-    resolved = Resolved(reads.digests.resolved(), record_sources(tl)) if recorded else None
+    resolved = None
+    if recorded:
+        resolved = Resolved(reads.digests.resolved(), record_sources(tl), {path: prints[path] for path in deps})
     if sink is not None:
         done = frozenset(streamed)
         on_disk_pages = PagesOnDisk(done, sink.final)
