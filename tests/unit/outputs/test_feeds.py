@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import copy_example as _site_copy
+from tests.unit.outputs.indexing import index_site
 from timeline.build.pipeline import build_site
 from timeline.content.config import load_config
 from timeline.content.linking import index_content
@@ -28,25 +29,6 @@ from timeline.pages.reuse import record_digests
 
 REPO = Path(__file__).resolve().parents[3]
 XSD = REPO / "tests" / "fixtures" / "sitemap-0.9.xsd"
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Timeline, Path]:
-    """Build the example site once; return its timeline and output folder."""
-    out = tmp_path_factory.mktemp("example") / "out"
-    result = build_site(REPO, out, cache=False)
-    assert not result.failed(), [d.format() for d in result.diagnostics]
-    assert result.timeline is not None
-    return result.timeline, out
-
-
-def _timeline(root: Path) -> Timeline:
-    """Read and index a site without rendering its pages (themes are tested elsewhere)."""
-    config = load_config(root)
-    content, diags = read_content(config)
-    timeline, more = index_content(content, config)
-    assert not has_errors(diags + more), [d.format() for d in diags + more]
-    return timeline
 
 
 def _day_events(tl: Timeline, ids: tuple[str, ...] | None = None) -> set[str]:
@@ -82,9 +64,9 @@ def test_feeds_ignore_clock_and_source_date_epoch_when_content_has_dates(
 def test_source_date_epoch_stands_in_when_content_has_no_date(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_site({})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    epoch = feedparser.parse(dict(render_feeds(_timeline(root)))["feed.xml"])
+    epoch = feedparser.parse(dict(render_feeds(index_site(root)))["feed.xml"])
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    later = feedparser.parse(dict(render_feeds(_timeline(root)))["feed.xml"])
+    later = feedparser.parse(dict(render_feeds(index_site(root)))["feed.xml"])
     assert not epoch.bozo and not later.bozo
     assert epoch.feed.updated == "1970-01-01T00:00:00Z"
     assert later.feed.updated == "2023-11-14T22:13:20Z"
@@ -136,7 +118,7 @@ def test_ics_times_zones_escaping_and_multibyte_folding(make_site) -> None:
             "content/events/d.yaml": "title: Range\ndate: 2020-09-27\nend: 2020-11\n",
         }
     )
-    data = dict(render_feeds(_timeline(root)))["events.ics"]
+    data = dict(render_feeds(index_site(root)))["events.ics"]
     assert max(len(line) for line in data.split(b"\r\n")) <= 75
     calendar = icalendar.Calendar.from_ical(data)
     events = {str(v["UID"]).split("@")[0]: v for v in calendar.walk("VEVENT")}
@@ -187,7 +169,7 @@ def test_robots_points_to_the_sitemap(example: tuple[Timeline, Path]) -> None:
 
 def test_relative_base_url_gets_no_sitemap(make_site) -> None:
     root = make_site({"site.yaml": "title: Local\nbase_url: /\n"})
-    files = dict(render_feeds(_timeline(root)))
+    files = dict(render_feeds(index_site(root)))
     assert "sitemap.xml" not in files
     assert b"Sitemap:" not in files["robots.txt"]
     assert not feedparser.parse(files["feed.xml"]).bozo

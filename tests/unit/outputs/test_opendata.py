@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.unit.outputs.indexing import index_site
 from timeline.build.pipeline import build_site
 from timeline.content.config import load_config
 from timeline.content.linking import index_content
@@ -27,24 +28,6 @@ from timeline.outputs.opendata import CSV_COLUMNS, events_json_schema, render_op
 from timeline.pages.reuse import record_digests
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Timeline, Path]:
-    """Build the example site once; return its timeline and output folder."""
-    out = tmp_path_factory.mktemp("example") / "out"
-    result = build_site(REPO, out, cache=False)
-    assert not result.failed(), [d.format() for d in result.diagnostics]
-    assert result.timeline is not None
-    return result.timeline, out
-
-
-def _timeline(root: Path) -> Timeline:
-    config = load_config(root)
-    content, diags = read_content(config)
-    timeline, more = index_content(content, config)
-    assert not has_errors(diags + more), [d.format() for d in diags + more]
-    return timeline
 
 
 def test_events_json_carries_every_event_at_its_precision(example: tuple[Timeline, Path]) -> None:
@@ -100,7 +83,7 @@ def test_events_csv(example: tuple[Timeline, Path]) -> None:
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(make_site) -> None:
     root = make_site({"content/events/x.yaml": "title: '=HYPERLINK(\"http://evil\")'\ndate: 2020\n"})
-    rows = list(csv.reader(io.StringIO(dict(render_open_data(_timeline(root)))["events.csv"].decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(dict(render_open_data(index_site(root)))["events.csv"].decode("utf-8"))))
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'
 
 
@@ -126,7 +109,7 @@ def test_sources_are_csl_json(example: tuple[Timeline, Path], make_site) -> None
             """
         }
     )
-    (item,) = json.loads(dict(render_open_data(_timeline(root)))["sources.json"])
+    (item,) = json.loads(dict(render_open_data(index_site(root)))["sources.json"])
     assert item["issued"] == {"date-parts": [[2020, 10]], "circa": True}
     assert item["accessed"] == {"date-parts": [[2020, 10, 24]]}
     assert item["URL"] == "https://www.bbc.com/news/x" and item["container-title"] == "BBC News"
@@ -147,7 +130,7 @@ def test_timelinejs_json(example: tuple[Timeline, Path], make_site) -> None:
             "content/events/y.yaml": "title: Timed\ndate: 2020-10-23T18:01+07:00\n",
         }
     )
-    events = json.loads(dict(render_open_data(_timeline(root)))["timeline.json"])["events"]
+    events = json.loads(dict(render_open_data(index_site(root)))["timeline.json"])["events"]
     assert events[0]["start_date"]["year"] == -500
     assert events[0]["start_date"]["display_date"] == "501 BCE"
     assert events[0]["text"]["headline"] == "&lt;b&gt;Bold&lt;/b&gt; &amp; old"
