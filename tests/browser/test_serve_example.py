@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +53,10 @@ def served(site: Path) -> Iterator[str]:
     else:  # pragma: no cover - only when the server never came up
         process.kill()
         pytest.fail("timeline serve did not start")
+    # Keep reading what serve prints: a pipe nobody reads fills up and blocks its next print.
+    said: list[str] = []
+    drain = threading.Thread(target=lambda: said.extend(process.stdout or ()), daemon=True)
+    drain.start()
     try:
         yield url
     finally:
@@ -61,6 +66,8 @@ def served(site: Path) -> Iterator[str]:
             process.wait(timeout=30)
         finally:
             process.kill()
+            process.wait()
+            drain.join(timeout=10)
             process.stdout.close()
 
 
