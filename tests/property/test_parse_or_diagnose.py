@@ -15,7 +15,7 @@ from timeline.content.config import SiteConfig
 from timeline.content.linking import index_content
 from timeline.content.markdown import make_parser, render_markdown
 from timeline.content.model import Content
-from timeline.content.reader import _Reader
+from timeline.content.reader import read_content
 from timeline.content.yamldoc import load_yaml, split_front_matter
 from timeline.errors import Diagnostic
 
@@ -99,17 +99,14 @@ def site() -> Iterator[SiteConfig]:
 
 
 def read_one(config: SiteConfig, name: str, data: bytes) -> tuple[Content, list[Diagnostic], str]:
-    """Write ``data`` as the only file ``name`` and read it with the real reader."""
+    """Write ``data`` as the only file ``name`` and read the site with the real reader."""
     path = config.root / "content" / name
     path.write_bytes(data)
-    reader = _Reader(config)
     try:
-        event = reader.event(path) if name.startswith("events") else None
-        article = reader.article(path) if name.startswith("articles") else None
+        content, diags = read_content(config)
     finally:
         path.unlink()
-    content = Content(tuple(e for e in [event] if e), tuple(a for a in [article] if a), (), (), ())
-    return content, reader.diags, f"content/{name}"
+    return content, diags, f"content/{name}"
 
 
 byte_inputs = st.binary(max_size=300) | any_text.map(lambda t: t.encode("utf-8", "surrogatepass"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Final, Literal
 
 import yaml
 
@@ -129,6 +129,9 @@ if _CParser is not None:
 else:  # pragma: no cover - PyYAML built without libyaml
     _FastStrictLoader = _StrictLoader  # type: ignore[misc,assignment]
 
+LIBYAML: Final = _FastStrictLoader is not _StrictLoader
+"""Whether the fast path reads with libyaml's C parser (PyYAML built with it)."""
+
 
 def _fast_load(text: str, lines: list[str]) -> tuple[bool, Any]:
     """Return (True, value) when libyaml reads ``text`` with no problem, else (False, None)."""
@@ -192,10 +195,14 @@ def _clamp(pos: Pos, lines: list[str]) -> Pos:
     return (max(line, 1), min(max(col, 1), len(lines[line - 1]) + 1 if line <= len(lines) else col))
 
 
-def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[Diagnostic]]:
+def load_yaml(
+    text: str, path: str, *, line_offset: int = 0, parser: Literal["fast", "reference"] = "fast"
+) -> tuple[Any, list[Diagnostic]]:
     """Parse one YAML document; return its value (None when empty or invalid) and diagnostics.
 
     ``line_offset`` is added to every line, for YAML embedded in a larger file (front matter).
+    ``parser="reference"`` skips libyaml and reads with the pure-Python loader only: the one that
+    every diagnostic comes from, against which the fast path is checked.
     """
     lines = _BREAK_RE.split(text)
 
@@ -203,7 +210,7 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[
         line, col = _clamp(pos, lines)
         return None, [error(path, line + line_offset, col, message)]
 
-    ok, fast_value = _fast_load(text, lines)
+    ok, fast_value = _fast_load(text, lines) if parser == "fast" else (False, None)
     if ok:
         if line_offset:
             _shift(fast_value, line_offset)

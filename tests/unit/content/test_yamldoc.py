@@ -127,14 +127,10 @@ def _shape(value: object) -> object:
 
 
 def _reference(text: str) -> object:
-    from timeline.content.yamldoc import _BREAK_RE, _convert, _StrictLoader
-
-    loader = _StrictLoader(text)
-    try:
-        node = loader.get_single_node()
-        return None if node is None else _shape(_convert(node, _BREAK_RE.split(text)))
-    finally:
-        loader.dispose()
+    value, diags = load_yaml(text, "x.yaml", parser="reference")
+    if diags:
+        raise ValueError(diags[0].message)
+    return _shape(value)
 
 
 def test_libyaml_path_matches_pure_python_on_real_files() -> None:
@@ -151,15 +147,13 @@ def test_libyaml_path_matches_pure_python_on_real_files() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab:- \n'\"|>#[]{},\t1") + ["é", "\u2028"]), max_size=80))
 def test_libyaml_path_never_disagrees_with_pure_python(text: str) -> None:
-    from timeline.content.yamldoc import _BREAK_RE, _fast_load
-
-    ok, value = _fast_load(text, _BREAK_RE.split(text))
+    value, diags = load_yaml(text, "x.yaml")
     try:
         reference = _reference(text)
-    except Exception:  # noqa: BLE001 - PyYAML refuses it; libyaml is a little more lenient (a tab after "1")
+    except ValueError:  # the reference refuses it; libyaml is a little more lenient (a tab after "1")
         return
-    if ok:
-        assert _shape(value) == reference
+    assert diags == []
+    assert _shape(value) == reference
 
 
 def test_libyaml_is_used_when_pyyaml_has_it() -> None:
@@ -167,6 +161,9 @@ def test_libyaml_is_used_when_pyyaml_has_it() -> None:
 
     from timeline.content import yamldoc
 
-    if yaml.__with_libyaml__:
-        assert yamldoc._FastStrictLoader is not yamldoc._StrictLoader
-        assert "CParser" in [c.__name__ for c in yamldoc._FastStrictLoader.__mro__]
+    assert yamldoc.LIBYAML == bool(yaml.__with_libyaml__)
+
+
+def test_reference_parser_gives_the_same_diagnostics_as_the_default() -> None:
+    for text in ["a: [1, 2\n", "a: 1\na: 2\n", "x: !!python/name:os.system\n", "k: v\n\t- y\n"]:
+        assert load_yaml(text, "x.yaml")[1] == load_yaml(text, "x.yaml", parser="reference")[1] != []
