@@ -157,6 +157,7 @@ def test_serve_stops_cleanly_and_removes_its_folder(site: Path, tmp_path: Path, 
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(Path(timeline.__file__).parent.parent)}
+    env["PYTHONFAULTHANDLER"] = "1"  # a stop that hangs is aborted below and shows where each thread was
     command = [sys.executable, "-m", "timeline", "serve", str(site), "--port", "0"]
     with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as proc:
         try:
@@ -172,7 +173,13 @@ def test_serve_stops_cleanly_and_removes_its_folder(site: Path, tmp_path: Path, 
             conn.close()
             assert [p.name[:15] for p in temp.iterdir()] == ["timeline-serve-"]
             proc.send_signal(stop)
-            assert proc.wait(timeout=20) == 0
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGABRT)
+                proc.wait(timeout=20)
+                pytest.fail(f"serve did not stop within 20 s of {stop.name}; its threads:\n{proc.stderr.read()}")
+            assert proc.returncode == 0
             assert proc.stderr.read() == "Stopped.\n"
             assert list(temp.iterdir()) == []
         finally:
