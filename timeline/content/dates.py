@@ -477,12 +477,22 @@ def _plain(date: EDate, locale: str, weekday: bool) -> str:
         # 199X is the 1990s, 19XX the 1900s: a span of years written as its first one.
         low = date.years()[0]
         key = "decade" if date.year_x == 1 else "century"
-        return words[key].format(format_year(low, locale)) if low >= 1 else format_year(low, locale) + "–" + format_year(date.years()[1], locale)
+        return (
+            words[key].format(format_year(low, locale))
+            if low >= 1
+            else format_year(low, locale) + "–" + format_year(date.years()[1], locale)
+        )
     if date.season is not None:
         return words[str(date.season)].format(format_year(year, locale))
     if date.month is None:
         text = format_year(year, locale)
-        return words["month_of"].format(text) if date.month_x and not date.day_x else words["day_of"].format(text) if date.day_x else text
+        return (
+            words["month_of"].format(text)
+            if date.month_x and not date.day_x
+            else words["day_of"].format(text)
+            if date.day_x
+            else text
+        )
     if date.day is None:
         text = _month_words(year, date.month, locale)
         return words["day_of"].format(text) if date.day_x else text

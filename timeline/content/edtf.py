@@ -40,7 +40,8 @@ _DATE_RE = re.compile(
 )
 _EXTENDED_RE = re.compile(r"^Y(?P<year>-?\d+)(?P<qual>[~?%])?$")
 _BCE_RE = re.compile(
-    r"^(?P<circa>(?:c\.|ca\.|circa)\s*)?(?P<year>\d[\d,]*)\s*(?:BCE|BC|B\.C\.E\.|B\.C\.)(?P<qual>[~?%])?$", re.IGNORECASE
+    r"^(?P<circa>(?:c\.|ca\.|circa)\s*)?(?P<year>\d[\d,]*)\s*(?:BCE|BC|B\.C\.E\.|B\.C\.)(?P<qual>[~?%])?$",
+    re.IGNORECASE,
 )
 _LEVEL2_RE = re.compile(r"[~?%]-|^[~?%]|-[~?%]|[\[\]{}]|\d[SE]\d|^Y-?\d+E")
 # The first and last second a datetime can hold, counted as toordinal() * 86400 + seconds of the day.
@@ -151,7 +152,9 @@ def _plain(text: str, original: str, zone: str) -> EDate:
         elif 21 <= number <= 24:
             season = number
         elif 25 <= number <= 41:
-            raise ValueError(f"'{shown}': season {number} is EDTF level 2 (use 21 to 24: spring, summer, autumn, winter)")
+            raise ValueError(
+                f"'{shown}': season {number} is EDTF level 2 (use 21 to 24: spring, summer, autumn, winter)"
+            )
         else:
             raise ValueError(f"'{shown}' has no month {number} (months are 01 to 12, seasons 21 to 24)")
     day: int | None = None
@@ -246,7 +249,9 @@ def _fold(date: EDate, offset: str | None, name: str | None, site_zone: str, sho
     offsets = [format_offset(m.utcoffset() or dt.timedelta()) for m in (first, second)]
     if offset is not None:
         if offset not in offsets:
-            raise ValueError(f"'{shown}': {zone} is never {offset} at that time (it is {' or '.join(dict.fromkeys(offsets))})")
+            raise ValueError(
+                f"'{shown}': {zone} is never {offset} at that time (it is {' or '.join(dict.fromkeys(offsets))})"
+            )
         return dataclasses.replace(date, fold=offsets.index(offset))
     if len(exists) == 2 and offsets[0] != offsets[1]:
         clock = wall.strftime("%Y-%m-%dT%H:%M") + (f":{date.second:02d}" if date.second is not None else "")
@@ -274,7 +279,11 @@ def _check_instant(date: EDate, text: str, zone: str, *, site_zone: bool) -> Non
 
 def check_day(date: EDate, text: str, calendar: Calendar = "gregorian") -> None:
     """Raise ValueError unless a date's day is a day of its month in ``calendar``."""
-    if date.day is not None and date.month is not None and not 1 <= date.day <= days_in_month(date.year, date.month, calendar):
+    if (
+        date.day is not None
+        and date.month is not None
+        and not 1 <= date.day <= days_in_month(date.year, date.month, calendar)
+    ):
         cal = " of the Julian calendar" if calendar == "julian" else " of the calendar"
         raise ValueError(f"'{_shown(text)}' is not a day{cal}")
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from timeline.content.activecontent import asset_problems
-from timeline.content.config import SiteConfig
 from timeline.content.calendars import CALENDARS, Calendar
+from timeline.content.config import SiteConfig
 from timeline.content.dates import DateSpan, EDate, parse_date, parse_span
 from timeline.content.model import (
     ACTOR_KINDS,

@@ -15,8 +15,8 @@ from typing import Any
 
 import icalendar
 
-from timeline.content.config import SiteConfig
 from timeline.content.calendars import from_day_number
+from timeline.content.config import SiteConfig
 from timeline.content.dates import EDate, zone_info
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

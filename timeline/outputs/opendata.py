@@ -332,6 +332,9 @@ def timelinejs(tl: Timeline, piece: Piece = made) -> dict[str, Any]:
     return {"title": title, "events": events, "eras": eras, "scale": "human"}
 
 
+PRECISIONS = ("year", "season", "month", "day", "minute", "second")
+
+
 def events_json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of ``events.json``, version 1."""
     text = {"type": "string"}
@@ -348,8 +351,8 @@ def events_json_schema() -> dict[str, Any]:
         "source": {"type": "integer", "description": "1-based number of one of the event's sources"}}}  # fmt: skip
     event = {"type": "object", "required": ["id", "title", "date"], "properties": {
         "id": text, "title": text, "date": date, "end": date, "summary": {"type": "string", "description": "Markdown"},
-        "precision": {"enum": ["year", "season", "month", "day", "minute", "second"], "description": "derived"},
-        "end_precision": {"enum": ["year", "season", "month", "day", "minute", "second", None], "description": "derived"},
+        "precision": {"enum": list(PRECISIONS), "description": "derived"},
+        "end_precision": {"enum": [*PRECISIONS, None], "description": "derived"},
         "calendar": {"enum": ["gregorian", "julian"], "description": "the calendar the dates are written in"},
         "milestones": {"type": "array", "items": {"type": "object", "required": ["label", "date"],
                        "properties": {"label": text, "date": date}}},

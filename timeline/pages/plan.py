@@ -53,7 +53,8 @@ def split_timeline(events: tuple[Event, ...], limit: int = SPLIT_AT, locale: str
     parts: list[Part] = []
     for decade, members in decades.items():
         if len(members) <= limit:
-            label = f"{decade}s" if decade >= 0 else f"{format_year(decade, locale)} – {format_year(decade + 9, locale)}"
+            bce = f"{format_year(decade, locale)} – {format_year(decade + 9, locale)}"
+            label = f"{decade}s" if decade >= 0 else bce
             parts.append(Part(f"{decade}s", label, tuple(members)))
             continue
         years: dict[int, list[Event]] = {}

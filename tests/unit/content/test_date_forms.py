@@ -32,7 +32,11 @@ DISPLAYS = [
     ("-0043-03-15", "March 15, 44 BCE", "15 Maret 44 SM"),
     ("0000-02-29", "February 29, 1 BCE", "29 Februari 1 SM"),
     ("-0860~/-0590~", "c. 861 BCE – c. 591 BCE", "sekitar 861 SM – sekitar 591 SM"),
-    ("2020-11-09T23:00~ Europe/Moscow", "c. November 9, 2020, 23:00 Europe/Moscow", "sekitar 9 November 2020, 23:00 Europe/Moscow"),
+    (
+        "2020-11-09T23:00~ Europe/Moscow",
+        "c. November 9, 2020, 23:00 Europe/Moscow",
+        "sekitar 9 November 2020, 23:00 Europe/Moscow",
+    ),
     ("1985-04-12T23:20:30-04", "April 12, 1985, 23:20 UTC-04:00", "12 April 1985, 23:20 UTC-04:00"),
 ]
 
@@ -92,7 +96,10 @@ def test_local_times_that_do_not_exist_or_occur_twice() -> None:
     with pytest.raises(ValueError) as raised:
         parse_date("2021-10-31T02:30 Europe/Berlin")
     assert "2021-10-31T02:30+02:00 Europe/Berlin or 2021-10-31T02:30+01:00 Europe/Berlin" in str(raised.value)
-    first, second = parse_date("2021-10-31T02:30+02:00 Europe/Berlin"), parse_date("2021-10-31T02:30+01:00 Europe/Berlin")
+    first, second = (
+        parse_date("2021-10-31T02:30+02:00 Europe/Berlin"),
+        parse_date("2021-10-31T02:30+01:00 Europe/Berlin"),
+    )
     assert (first.fold, second.fold) == (0, 1) and first.sort_key() < second.sort_key()
     assert parse_date(second.edtf()) == second
     with pytest.raises(ValueError, match="never \\+05:00"):
