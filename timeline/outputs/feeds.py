@@ -195,7 +195,7 @@ def record_lastmod(
 ) -> str | None:
     """Return a record's piece of ``sitemap.xml``: its ``lastmod``, if its date is a day or finer."""
     moment, date = updated(tl, record)
-    return _stamp(moment) if date is not None and date.precision not in ("year", "month") else None
+    return _stamp(moment) if date is not None and date.precision not in ("year", "season", "month") else None
 
 
 def sitemap(tl: Timeline, piece: Piece = made) -> bytes:
