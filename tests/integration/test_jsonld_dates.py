@@ -54,3 +54,37 @@ def test_uncertain_dates_and_super_events(make_site: SiteFactory, tmp_path: Path
     assert _event_ld(out, "bce")["startDate"] == "-0094"
     page = (out / "events" / "bce" / "index.html").read_text(encoding="utf-8")
     assert "95 BCE" in page and "-0094<" not in page and "-94<" not in page
+
+
+def test_milestones_calendar_and_open_ends_in_page_and_open_data(make_site: SiteFactory, tmp_path: Path) -> None:
+    """Milestones are listed on the page and in JSON-LD and events.json; julian and open ends survive export."""
+    files = {
+        "content/events/ceasefire.yaml": (
+            "title: Ceasefire\ndate: 2020-11-10\nmilestones:\n"
+            "  - label: Signed\n    date: 2020-11-09T23:00 Europe/Moscow\n"
+            "  - label: In force\n    date: 2020-11-10T00:00 Europe/Moscow\n" + SOURCE
+        ),
+        "content/events/treaty.yaml": f"title: Treaty\ndate: 1805-05-14\ncalendar: julian\n{SOURCE}",
+        "content/events/war.yaml": f"title: War\ndate: 2020-09-27/..\n{SOURCE}",
+    }
+    out = tmp_path / "out"
+    result = build_site(make_site(files), out, cache=False)
+    assert not result.failed(), result.diagnostics
+    page = (out / "events" / "ceasefire" / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<dt>Signed</dt><dd><time datetime="2020-11-09T23:00+03:00">November 9, 2020, 23:00 Europe/Moscow</time>'
+        in page
+    )
+    assert [s["name"] for s in _event_ld(out, "ceasefire")["subEvent"]] == ["Signed", "In force"]
+    treaty = (out / "events" / "treaty" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="1805-05-26">May 14, 1805 (O.S.; May 26, 1805)</time>' in treaty
+    war = (out / "events" / "war" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2020-09-27">ongoing since September 27, 2020</time>' in war
+    records = {e["id"]: e for e in json.loads((out / "events.json").read_text(encoding="utf-8"))["events"]}
+    assert records["ceasefire"]["milestones"] == [
+        {"label": "Signed", "date": "2020-11-09T23:00 Europe/Moscow"},
+        {"label": "In force", "date": "2020-11-10T00:00 Europe/Moscow"},
+    ]
+    assert (records["treaty"]["date"], records["treaty"]["calendar"]) == ("1805-05-14", "julian")
+    assert records["war"]["date"] == "2020-09-27/.." and records["war"]["end"] is None
+    assert "2020-09-27/.." in (out / "events.csv").read_text(encoding="utf-8")

@@ -438,7 +438,8 @@ def _year_words(year: int, locale: str) -> str:
     if year < DEEP_TIME:
         ago = PRESENT - year
         digits = len(str(ago))
-        rounded = round(ago, 3 - digits) if digits > 3 else ago
+        unit = 10 ** max(digits - 3, 0)
+        rounded = (ago + unit // 2) // unit * unit  # half up: 12,450 years is "12,500", not banker's 12,400
         if rounded < 1_000_000:
             number = babel.numbers.format_decimal(rounded, locale=locale)
         else:

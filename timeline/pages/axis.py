@@ -169,8 +169,8 @@ def _ticks(stretch: Stretch, locale: str) -> list[tuple[float, float, str]]:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return ticks
     span = stretch.end - stretch.start
-    # 1, 2, 5, 10, 20, 50, ...: as far as a span of -9999 to 9999 needs.
-    step = next(s for s in (m * 10**e for e in range(6) for m in (1, 2, 5)) if span / s <= 8)
+    # 1, 2, 5, 10, 20, 50, ...: as far as deep time needs (Y-13800000000 to today).
+    step = next(s for s in (m * 10**e for e in range(12) for m in (1, 2, 5)) if span / s <= 8)
     year = int(stretch.start)
     while year < stretch.end:
         label = format_year(year, locale) if year % step == 0 or (step > 1 and year == int(stretch.start)) else ""
