@@ -1,14 +1,18 @@
-"""Dates with honest precision: parse, order, and show a year as a year.
+"""Dates with honest precision: the model, its order and its display (the grammar is in ``edtf``).
 
-The grammar is a small subset of ISO 8601 / EDTF level 1: ``1994``, ``2020-10``,
-``2020-09-27``, ``2020-10-23T18:01+07:00``, ``2020-10-23T18:01 Asia/Jakarta``, ranges
-``1988/1994``, and the qualifiers ``~`` (approximate), ``?`` (uncertain) and ``%`` (both).
+A date is EDTF level 0 or 1 (Library of Congress, 2019): ``1994``, ``2020-10``, ``2020-09-27``,
+date-times with an offset or an IANA zone, ``1984?``/``2004-06~``/``2004-06-11%``, unspecified
+digits (``201X``, ``2004-XX``, ``1985-04-XX``), seasons (``2001-21``), extended years
+(``Y-170000002``), and intervals whose ends may be open (``..``) or unknown (empty).
 
-The calendar is the proleptic Gregorian one with astronomical year numbering: years run from
--9999 to 9999, year 0 is 1 BCE and a leap year (so ``0000-02-29`` is a day). A date-time names an
-instant, so it must fall between ``0001-01-01T00:00Z`` and ``9999-12-31T23:59:59Z`` once its zone
-(or, without one, the site's zone) is applied; years before 1 take no zone. Zones are IANA names
-from tzdata's list.
+The calendar is the proleptic Gregorian one with astronomical year numbering: year 0 is 1 BCE
+and a leap year (so ``0000-02-29`` is a day), ``-0094`` is 95 BCE. A date written in the Julian
+calendar is kept as written and held as its Gregorian equivalent, by which it is sorted, placed
+and exported. A date-time names an instant, so it must fall between ``0001-01-01T00:00Z`` and
+``9999-12-31T23:59:59Z`` once its zone (or, without one, the site's zone) is applied; years before
+1 take no zone. Zones are IANA names from tzdata's list.
+
+Every year any output shows goes through ``format_year``: BCE is written one way everywhere.
 """
 
 from __future__ import annotations
@@ -17,39 +21,86 @@ import dataclasses
 import datetime as dt
 import difflib
 import functools
-import re
+import types
 import zoneinfo
 from typing import Literal
 
 import babel.dates
+import babel.numbers
 
-Precision = Literal["year", "month", "day", "minute", "second"]
-
-_DATE_RE = re.compile(
-    r"""^(?P<year>-?\d{1,4})
-        (?:-(?P<month>\d{2})
-          (?:-(?P<day>\d{2})
-            (?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,9})?)?
-              (?P<zone>\s?Z|\s?[+-]\d{2}:?\d{2}|\s+[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*)?
-            )?
-          )?
-        )?
-        (?P<qual>[~?%])?$""",
-    re.VERBOSE,
+from timeline.content.calendars import (
+    Calendar,
+    day_number,
+    days_before_year,
+    days_in_month,
+    days_in_year,
 )
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-# The first and last second a datetime can hold, counted as toordinal() * 86400 + seconds of the day.
-_FIRST_SECOND = 86400
-_LAST_SECOND = dt.date.max.toordinal() * 86400 + 86399
+
+Precision = Literal["year", "season", "month", "day", "minute", "second"]
+Bound = Literal["", "open", "unknown"]
+"""How an interval end that is not a date is written: ``..`` (open) or nothing (unknown)."""
+
+DEEP_TIME = -9999
+"""Years before this are deep time: shown as years ago, not as a BCE year."""
+PRESENT = 1950
+"""The year "years ago" counts from (the "before present" convention of radiocarbon dating)."""
+SEASONS = (21, 22, 23, 24)
+# A season's first month and its length in months: meteorological seasons of the northern
+# hemisphere (winter runs from December into the next year), as EDTF leaves them undefined.
+_SEASON_START = types.MappingProxyType({21: 3, 22: 6, 23: 9, 24: 12})
 _ZONE_SHOWN = 60  # characters of an unknown zone name repeated in a message
 
+# Words a date display needs that Babel does not have; a language not listed uses English.
+_WORDS = types.MappingProxyType(
+    {
+        "en": types.MappingProxyType(
+            {
+                "bce": "{} BCE",
+                "ago": "{} years ago",
+                "circa": "c. {}",
+                "decade": "{}s",
+                "century": "{}s",
+                "month_of": "a month in {}",
+                "day_of": "a day in {}",
+                "since": "ongoing since {}",
+                "from_unknown": "from {}, end unknown",
+                "until": "until {}",
+                "until_unknown": "until {}, start unknown",
+                "os": "{} (O.S.; {})",
+                "os_alone": "{} (O.S.)",
+                "21": "spring {}",
+                "22": "summer {}",
+                "23": "autumn {}",
+                "24": "winter {}",
+            }
+        ),
+        "id": types.MappingProxyType(
+            {
+                "bce": "{} SM",
+                "ago": "{} tahun yang lalu",
+                "circa": "sekitar {}",
+                "decade": "tahun {}-an",
+                "century": "tahun {}-an",
+                "month_of": "suatu bulan pada {}",
+                "day_of": "suatu hari pada {}",
+                "since": "berlangsung sejak {}",
+                "from_unknown": "sejak {}, akhir tidak diketahui",
+                "until": "hingga {}",
+                "until_unknown": "hingga {}, awal tidak diketahui",
+                "os": "{} (Kalender Julian; {})",
+                "os_alone": "{} (Kalender Julian)",
+                "21": "musim semi {}",
+                "22": "musim panas {}",
+                "23": "musim gugur {}",
+                "24": "musim dingin {}",
+            }
+        ),
+    }
+)
 
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
-
-def _days_in_month(year: int, month: int) -> int:
-    return 29 if month == 2 and _is_leap(year) else _DAYS[month - 1]
+def _words(locale: str) -> types.MappingProxyType[str, str]:
+    return _WORDS.get(locale.split("_")[0].split("-")[0], _WORDS["en"])
 
 
 def day_of_year(year: int, month: int, day: int) -> int:
@@ -58,7 +109,7 @@ def day_of_year(year: int, month: int, day: int) -> int:
     >>> day_of_year(0, 3, 1), day_of_year(1, 3, 1), day_of_year(-4, 12, 31)
     (61, 60, 366)
     """
-    return sum(_days_in_month(year, m) for m in range(1, month)) + day
+    return day_number(year, month, day) - days_before_year(year)
 
 
 @functools.cache
@@ -93,11 +144,40 @@ def zone_info(name: str) -> zoneinfo.ZoneInfo:
     raise ValueError(f"unknown time zone {shown!r} ({hint} {example}{'?' if close and not inside else ''})")
 
 
+def zone_of(zone: str) -> dt.tzinfo:
+    """Return the tzinfo of ``Z``, a ``+07:00`` offset or an IANA name."""
+    if zone == "Z":
+        return dt.UTC
+    if zone[0] in "+-":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
+    return zone_info(zone)
+
+
+def format_offset(offset: dt.timedelta) -> str:
+    """Return ``Z`` or ``+07:00``."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "Z"
+    sign = "+" if minutes > 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _year_text(year: int, width: int = 4) -> str:
+    """Return a year as EDTF writes it: four digits, a minus for years before 0, ``Y`` beyond."""
+    if not -9999 <= year <= 9999:
+        return f"Y{year}"
+    return f"{year:0{width}d}" if year >= 0 else f"-{-year:0{width}d}"
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class EDate:
-    """A point in time known to a given precision (year, month, day or time of day)."""
+    """A point in time known to a given precision (a year, season, month, day or time of day)."""
 
     year: int
+    """Astronomical (0 is 1 BCE); with ``year_x``, the year with its unspecified digits as 0."""
     month: int | None = None
     day: int | None = None
     hour: int | None = None
@@ -107,15 +187,60 @@ class EDate:
     """``+07:00``-style offset, ``Z``, or an IANA zone name; only with a time."""
     approximate: bool = False
     uncertain: bool = False
+    season: int | None = None
+    """21 to 24 (spring, summer, autumn, winter), instead of a month."""
+    year_x: int = 0
+    """How many rightmost digits of the year are unspecified (``201X``: 1, ``20XX``: 2)."""
+    month_x: bool = False
+    """The month is written as unspecified (``2004-XX``, ``1985-XX-XX``)."""
+    day_x: bool = False
+    """The day is written as unspecified (``1985-04-XX``)."""
+    fold: int = 0
+    """1 for the second of two equal wall times in a zone (a daylight-saving change), else 0."""
+    calendar: Calendar = "gregorian"
+    written: tuple[int, int, int] | None = None
+    """The Julian year, month and day as written, when a Julian day was converted to Gregorian."""
 
     @property
     def precision(self) -> Precision:
-        """Return how precisely this date is known."""
+        """Return how precisely this date is known (unspecified digits are not known)."""
         if self.hour is not None:
             return "second" if self.second is not None else "minute"
         if self.day is not None:
             return "day"
+        if self.season is not None:
+            return "season"
         return "month" if self.month is not None else "year"
+
+    @property
+    def qualified(self) -> bool:
+        """Return True when the date is approximate or uncertain."""
+        return self.approximate or self.uncertain
+
+    def years(self) -> tuple[int, int]:
+        """Return the first and last year this date may fall in (``201X``: 2010 and 2019)."""
+        if not self.year_x:
+            last = self.year + 1 if self.season == 24 else self.year
+            return self.year, last
+        width = 10**self.year_x - 1
+        return (self.year, self.year + width) if self.year >= 0 else (self.year - width, self.year)
+
+    def first_day(self) -> int:
+        """Return the Gregorian day number of the first day this date may fall on."""
+        low = self.years()[0]
+        if self.season is not None:
+            return day_number(low, _SEASON_START[self.season], 1)
+        return day_number(low, self.month or 1, self.day or 1)
+
+    def last_day(self) -> int:
+        """Return the Gregorian day number of the last day this date may fall on."""
+        high = self.years()[1]
+        if self.season is not None:
+            first = _SEASON_START[self.season]
+            month = (first + 1) % 12 + 1
+            return day_number(high, month, days_in_month(high, month))
+        month = self.month or 12
+        return day_number(high, month, self.day or days_in_month(high, month))
 
     def utcoffset(self) -> dt.timedelta | None:
         """Return the UTC offset of a date-time, or None for calendar dates."""
@@ -124,227 +249,318 @@ class EDate:
 
     def moment(self) -> dt.datetime | None:
         """Return an aware datetime for a date-time with a zone, else None."""
-        if self.hour is None or self.zone is None or self.year < 1:
+        if self.hour is None or self.zone is None or not 1 <= self.year <= 9999:
             return None
         assert self.month is not None and self.day is not None and self.minute is not None
-        tz = _zone_of(self.zone)
-        return dt.datetime(self.year, self.month, self.day, self.hour, self.minute, self.second or 0, tzinfo=tz)
+        wall = dt.datetime(self.year, self.month, self.day, self.hour, self.minute, self.second or 0, fold=self.fold)
+        return wall.replace(tzinfo=zone_of(self.zone))
 
     def sort_key(self) -> tuple[int, int, int, int, float]:
-        """Return a key in which a year sorts before every month and day inside it."""
+        """Return a key in which a period sorts before every shorter one starting with it.
+
+        Years, seasons and months come before the days inside them; a range of years with
+        unspecified digits sorts by its first year; extended years are plain integers, so deep
+        time sorts before BCE years, which sort before CE years.
+        """
         moment = self.moment()
-        instant = moment.timestamp() if moment else 0.0
         timed = 0 if self.hour is None else 1
         clock = (self.hour or 0) * 3600 + (self.minute or 0) * 60 + (self.second or 0)
-        return (self.year, self.month or 0, self.day or 0, timed, instant if moment else float(clock))
+        month = _SEASON_START[self.season] if self.season is not None else self.month or 0
+        return (self.years()[0], month, self.day or 0, timed, moment.timestamp() if moment else float(clock))
+
+    def position(self, *, end: bool = False) -> float:
+        """Return the date as a fractional year; with ``end``, where the period it names ends.
+
+        Works for any year, deep time included (a float holds a year of 13.8 billion to a few hours).
+
+        >>> EDate(1994).position(), EDate(1994).position(end=True), EDate(2010, year_x=1).position(end=True)
+        (1994.0, 1995.0, 2020.0)
+        """
+        if end:
+            number, fraction = self.last_day() + 1, 0.0
+        else:
+            number, fraction = self.first_day(), ((self.hour or 0) * 60 + (self.minute or 0)) / 1440
+        year = self.years()[1] + 1 if end else self.years()[0]
+        # The day number is relative to the year, so a float never has to hold the whole count.
+        while number - days_before_year(year) > days_in_year(year):
+            year += 1
+        while number - days_before_year(year) < 1:
+            year -= 1
+        return year + (number - days_before_year(year) - 1 + fraction) / days_in_year(year)
+
+    def first_second(self) -> int:
+        """Return the first second this date may name (day number * 86400 + seconds, in UTC when known)."""
+        offset = self.utcoffset()
+        clock = (self.hour or 0) * 3600 + (self.minute or 0) * 60 + (self.second or 0)
+        return self.first_day() * 86400 + clock - int(offset.total_seconds() if offset else 0)
+
+    def last_second(self) -> int:
+        """Return the last second this date may name."""
+        if self.hour is None:
+            return self.last_day() * 86400 + 86399
+        return self.first_second() + (59 if self.second is None else 0)
 
     def iso(self) -> str:
-        """Return the ISO 8601 form at exactly this precision (for ``<time datetime>``)."""
-        year = f"{self.year:04d}" if self.year >= 0 else f"-{-self.year:04d}"
-        text = year
+        """Return the date at exactly its precision, without qualifiers: ISO 8601 when it can say it.
+
+        Unspecified digits, seasons and extended years have no ISO 8601 form; their EDTF form is
+        returned (see ``html_datetime`` for what an HTML ``datetime`` attribute may hold).
+        """
+        text = _year_text(self.year)
+        if self.year_x:
+            text = text[: -self.year_x] + "X" * self.year_x
+        if self.season is not None:
+            return f"{text}-{self.season}"
         if self.month is not None:
             text += f"-{self.month:02d}"
+        elif self.month_x:
+            text += "-XX"
         if self.day is not None:
             text += f"-{self.day:02d}"
+        elif self.day_x:
+            text += "-XX"
         if self.hour is not None:
             text += f"T{self.hour:02d}:{self.minute:02d}"
             if self.second is not None:
                 text += f":{self.second:02d}"
             offset = self.utcoffset()
             if offset is not None:
-                text += _format_offset(offset)
+                text += format_offset(offset)
         return text
 
+    def html_datetime(self) -> str:
+        """Return the value of an HTML ``<time datetime>`` for this date, or "" when HTML has none.
+
+        HTML takes years from 0001 and no unspecified digits or seasons; a BCE year has no form.
+        """
+        if self.year < 1 or self.year_x or self.season is not None:
+            return ""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return self.iso()
+
     def edtf(self) -> str:
-        """Return the text form this date was (or could have been) written in."""
-        text = self.iso()
+        """Return the text form this date was (or could have been) written in.
+
+        A Julian date is given as written, in its own calendar (the event says ``calendar: julian``).
+        """
+        date = self
+        if self.written is not None:
+            date = dataclasses.replace(self, year=self.written[0], month=self.written[1], day=self.written[2])
+        text = date.iso()
         if self.zone and self.zone[0] not in "+-Z":
-            text = text[: -len(_format_offset(self.utcoffset() or dt.timedelta()))] + " " + self.zone
+            bare = text[: -len(format_offset(self.utcoffset() or dt.timedelta()))]
+            # An ambiguous wall time keeps its offset, which says which of the two it is.
+            text = (text if self.ambiguous() else bare) + " " + self.zone
         if self.approximate and self.uncertain:
             return text + "%"
         return text + ("~" if self.approximate else "?" if self.uncertain else "")
 
+    def ambiguous(self) -> bool:
+        """Return True when the wall time occurs twice in its zone (a daylight-saving change)."""
+        moment = self.moment()
+        if moment is None or self.zone is None or self.zone[0] in "+-Z":
+            return False
+        other = moment.replace(fold=1 - self.fold)
+        return other.utcoffset() != moment.utcoffset()
+
     def ends_before(self, other: EDate) -> bool:
-        """Return True if this date lies wholly before ``other`` starts (for end < start checks)."""
-        return self.sort_key()[:3] < other.sort_key()[:3] or (
-            self.sort_key()[:3] == other.sort_key()[:3]
-            and self.hour is not None
-            and other.hour is not None
-            and self.sort_key() < other.sort_key()
-        )
-
-
-def _format_offset(offset: dt.timedelta) -> str:
-    minutes = int(offset.total_seconds() // 60)
-    if minutes == 0:
-        return "Z"
-    sign = "+" if minutes > 0 else "-"
-    minutes = abs(minutes)
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def parse_date(text: str, zone: str = "UTC") -> EDate:
-    """Parse one date; raise ValueError with a readable message.
-
-    ``zone`` is the zone a date-time without one of its own is read in (the site's): the instant
-    it names must lie in the years 1 to 9999 in UTC, as every date-time's must.
-
-    >>> parse_date("1994").precision
-    'year'
-    >>> parse_date("2020-10-23T18:01+07:00").iso()
-    '2020-10-23T18:01+07:00'
-    >>> parse_date("0001-01-01T00:00+14:00")
-    Traceback (most recent call last):
-    ...
-    ValueError: '0001-01-01T00:00+14:00' falls before 0001-01-01T00:00Z, the first instant a date-time can name
-    """
-    match = _DATE_RE.match(text.strip())
-    if not match:
-        raise ValueError(f"'{text}' is not a date (use 1994, 2020-10, 2020-09-27 or 2020-10-23T18:01+07:00)")
-    g = match.groupdict()
-    year = int(g["year"])
-    month = int(g["month"]) if g["month"] else None
-    day = int(g["day"]) if g["day"] else None
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"'{text}' has no month {month}")
-    if day is not None and month is not None and not 1 <= day <= _days_in_month(year, month):
-        raise ValueError(f"'{text}' is not a day of the calendar")
-    hour = int(g["hour"]) if g["hour"] else None
-    minute = int(g["minute"]) if g["minute"] else None
-    second = int(g["second"]) if g["second"] else None
-    if hour is not None and (hour > 23 or (minute or 0) > 59 or (second or 0) > 59):
-        raise ValueError(f"'{text}' is not a time of day")
-    own_zone = _parse_zone(g["zone"], text)
-    qual = g["qual"] or ""
-    approximate, uncertain = qual in "~%" and bool(qual), qual in "?%" and bool(qual)
-    date = EDate(year, month, day, hour, minute, second, own_zone, approximate, uncertain)
-    if own_zone is not None and year < 1:
-        raise ValueError(f"'{text}': a time zone needs a year after 0")
-    if hour is not None and year >= 1:
-        _check_instant(date, text, own_zone or zone, site_zone=own_zone is None)
-    return date
-
-
-def _check_instant(date: EDate, text: str, zone: str, *, site_zone: bool) -> None:
-    """Raise ValueError unless the instant a date-time names can be held by a datetime."""
-    assert date.month is not None and date.day is not None and date.hour is not None
-    wall = dt.datetime(date.year, date.month, date.day, date.hour, date.minute or 0, date.second or 0)
-    # Counted in whole seconds from toordinal(), so a wall time at the edge never overflows.
-    offset = _zone_of(zone).utcoffset(wall) or dt.timedelta()
-    seconds = wall.toordinal() * 86400 + wall.hour * 3600 + wall.minute * 60 + wall.second
-    seconds -= int(offset.total_seconds())
-    where = f" in {zone} (the site's time zone)" if site_zone and zone != "UTC" else ""
-    if seconds < _FIRST_SECOND:
-        raise ValueError(f"'{text}'{where} falls before 0001-01-01T00:00Z, the first instant a date-time can name")
-    if seconds > _LAST_SECOND:
-        raise ValueError(f"'{text}'{where} falls after 9999-12-31T23:59:59Z, the last instant a date-time can name")
-
-
-def _zone_of(zone: str) -> dt.tzinfo:
-    """Return the tzinfo of ``Z``, a ``+07:00`` offset or an IANA name."""
-    if zone == "Z":
-        return dt.UTC
-    if zone[0] in "+-":
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    return zone_info(zone)
-
-
-def _parse_zone(raw: str | None, text: str) -> str | None:
-    if raw is None:
-        return None
-    raw = raw.strip()
-    if raw == "Z" or raw[0] in "+-":
-        if raw != "Z":
-            digits = raw[1:].replace(":", "")
-            if int(digits[:2]) > 14 or int(digits[2:]) > 59:
-                raise ValueError(f"'{text}' has an impossible UTC offset")
-            return f"{raw[0]}{digits[:2]}:{digits[2:]}"
-        return raw
-    try:
-        zone_info(raw)
-    except ValueError as exc:
-        shown = text if len(text) <= 2 * _ZONE_SHOWN else text[: 2 * _ZONE_SHOWN] + "..."
-        raise ValueError(f"'{shown}': {exc}") from None
-    return raw
+        """Return True if this date, taken as an end, lies wholly before ``other`` starts."""
+        return self.last_second() < other.first_second()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class DateSpan:
-    """A date, or a range from ``start`` to ``end`` (inclusive, each at its own precision)."""
+    """A date, or a range from ``start`` to ``end`` (inclusive, each at its own precision).
+
+    An interval with an open (``..``) or unknown (empty) end has no ``end``: ``after`` says which.
+    One with an open or unknown start keeps its one date in ``start`` (so it sorts and is placed
+    by it) and ``before`` says so: ``../1985`` is ``DateSpan(EDate(1985), before="open")``.
+    """
 
     start: EDate
     end: EDate | None = None
+    before: Bound = ""
+    after: Bound = ""
 
     def sort_key(self) -> tuple[int, int, int, int, float]:
-        """Return the sort key of the start."""
+        """Return the sort key of the start (of the one date, for an open or unknown start)."""
         return self.start.sort_key()
 
     def edtf(self) -> str:
-        """Return ``start`` or ``start/end``."""
+        """Return ``start``, ``start/end`` or an interval with an open or unknown end."""
+        if self.before:
+            return (".." if self.before == "open" else "") + "/" + self.start.edtf()
+        if self.after:
+            return self.start.edtf() + "/" + (".." if self.after == "open" else "")
         return self.start.edtf() + (f"/{self.end.edtf()}" if self.end else "")
 
+    @property
+    def qualified(self) -> bool:
+        """Return True when either end is approximate or uncertain."""
+        return self.start.qualified or (self.end is not None and self.end.qualified)
 
-def parse_span(text: str, zone: str = "UTC") -> DateSpan:
-    """Parse a date or an EDTF interval ``start/end``; the end must not precede the start.
+    @property
+    def bounded(self) -> bool:
+        """Return True unless an end is open or unknown."""
+        return not (self.before or self.after)
 
-    ``zone`` is the site's, as for ``parse_date``.
+    def extent(self) -> tuple[float, float]:
+        """Return where the span starts and ends, in fractional years (see ``EDate.position``)."""
+        start = self.start.position()
+        end = (self.end or self.start).position(end=True)
+        return start, max(start, end)
+
+
+# ---------------------------------------------------------------------------------------------
+# Display
+
+
+def format_year(year: int, locale: str = "en") -> str:
+    """Return a year in words: the one way every output writes a year.
+
+    Astronomical numbering in, historians' out: year 0 is 1 BCE, -94 is 95 BCE; years before
+    -9999 are deep time, counted in years before 1950 to three significant figures.
+
+    >>> format_year(2020), format_year(0), format_year(-94), format_year(-13_800_000_000)
+    ('2020', '1 BCE', '95 BCE', '13.8 billion years ago')
+    >>> format_year(-94, "id"), format_year(-170_000_002, "id")
+    ('95 SM', '170 juta tahun yang lalu')
     """
-    if text.count("/") > 1 or (text.count("/") == 1 and _looks_like_zone(text)):
-        return DateSpan(parse_date(text, zone))
-    if "/" in text:
-        left, right = text.split("/")
-        start, end = parse_date(left, zone), parse_date(right, zone)
-        if end.ends_before(start):
-            raise ValueError(f"'{text}' ends before it starts")
-        return DateSpan(start, end)
-    return DateSpan(parse_date(text, zone))
+    return _year_words(year, locale)
 
 
-def _looks_like_zone(text: str) -> bool:
-    # "2020-10-23T18:01 Asia/Jakarta" holds a slash that is not a range separator.
-    return bool(re.search(r"\s[A-Za-z_]+/[A-Za-z]", text))
+@functools.lru_cache(maxsize=4096)
+def _year_words(year: int, locale: str) -> str:
+    words = _words(locale)
+    if year < DEEP_TIME:
+        ago = PRESENT - year
+        digits = len(str(ago))
+        unit = 10 ** max(digits - 3, 0)
+        rounded = (ago + unit // 2) // unit * unit  # half up: 12,450 years is "12,500", not banker's 12,400
+        if rounded < 1_000_000:
+            number = babel.numbers.format_decimal(rounded, locale=locale)
+        else:
+            number = babel.numbers.format_compact_decimal(rounded, format_type="long", locale=locale, fraction_digits=2)
+        return words["ago"].format(number)
+    if year < 1:
+        return words["bce"].format(babel.numbers.format_decimal(1 - year, locale=locale, group_separator=False))
+    if year > 9999:
+        return babel.numbers.format_decimal(year, locale=locale)
+    return str(year)
 
 
 def format_date(date: EDate, locale: str, *, weekday: bool = False) -> str:
     """Return the date in words at exactly its precision, e.g. ``23 Oktober 2020``."""
-    if date.year < 1:
-        text = f"{-date.year + 1} BCE" if date.month is None else date.iso()
-    elif date.month is None:
-        text = str(date.year)
-    elif date.day is None:
-        text = _month_words(date.year, date.month, locale)
+    words = _words(locale)
+    if date.written is not None:
+        julian = dataclasses.replace(date, year=date.written[0], month=date.written[1], day=date.written[2])
+        gregorian = dataclasses.replace(date, written=None, approximate=False, uncertain=False, hour=None)
+        text = words["os"].format(_plain(julian, locale, False), _plain(gregorian, locale, False))
+    elif date.calendar == "julian":
+        text = words["os_alone"].format(_plain(date, locale, False))
     else:
-        text = _day_words(date.year, date.month, date.day, locale, weekday)
-        if date.hour is not None:
-            clock = f"{date.hour:02d}:{date.minute:02d}"
-            zone = date.zone
-            if zone and zone[0] in "+-":
-                zone = f"UTC{zone}"
-            elif zone == "Z":
-                zone = "UTC"
-            text = f"{text}, {clock}" + (f" {zone}" if zone else "")
+        text = _plain(date, locale, weekday)
     if date.approximate:
-        text = f"c. {text}"
+        text = words["circa"].format(text)
     if date.uncertain:
         text = f"{text}?"
     return text
+
+
+def _plain(date: EDate, locale: str, weekday: bool) -> str:
+    """Return the date in words without qualifiers or calendar."""
+    words = _words(locale)
+    year = date.year
+    if date.year_x:
+        # 199X is the 1990s, 19XX the 1900s: a span of years written as its first one.
+        low = date.years()[0]
+        key = "decade" if date.year_x == 1 else "century"
+        return (
+            words[key].format(format_year(low, locale))
+            if low >= 1
+            else format_year(low, locale) + "–" + format_year(date.years()[1], locale)
+        )
+    if date.season is not None:
+        return words[str(date.season)].format(format_year(year, locale))
+    if date.month is None:
+        text = format_year(year, locale)
+        return (
+            words["month_of"].format(text)
+            if date.month_x and not date.day_x
+            else words["day_of"].format(text)
+            if date.day_x
+            else text
+        )
+    if date.day is None:
+        text = _month_words(year, date.month, locale)
+        return words["day_of"].format(text) if date.day_x else text
+    text = _day_words(year, date.month, date.day, locale, weekday and 1 <= year <= 9999)
+    if date.hour is not None:
+        clock = f"{date.hour:02d}:{date.minute:02d}"
+        zone = date.zone
+        if zone and zone[0] in "+-":
+            zone = f"UTC{zone}"
+        elif zone == "Z":
+            zone = "UTC"
+        elif zone and date.ambiguous():
+            zone = f"{zone} (UTC{format_offset(date.utcoffset() or dt.timedelta())})"
+        text = f"{text}, {clock}" + (f" {zone}" if zone else "")
+    return text
+
+
+def _proxy_year(year: int) -> int:
+    # Babel formats only years 1 to 9999: a month or day of another year is formatted in a year
+    # with the same leap day, and that year's digits are replaced by the year in words.
+    return year if 1 <= year <= 9999 else 2000 if days_in_year(year) == 366 else 2001
 
 
 # Pure functions of their arguments, memoized: Babel takes ~20 µs a call, and every rebuild
 # formats every date of the site again.
 @functools.lru_cache(maxsize=8192)
 def _month_words(year: int, month: int, locale: str) -> str:
-    return str(babel.dates.format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale))
+    proxy = _proxy_year(year)
+    text = str(babel.dates.format_skeleton("yMMMM", dt.date(proxy, month, 1), locale=locale))
+    return text if proxy == year else _swap_year(text, proxy, year, locale)
 
 
 @functools.lru_cache(maxsize=65536)
 def _day_words(year: int, month: int, day: int, locale: str, weekday: bool) -> str:
-    return str(babel.dates.format_date(dt.date(year, month, day), "full" if weekday else "long", locale=locale))
+    proxy = _proxy_year(year)
+    text = str(babel.dates.format_date(dt.date(proxy, month, day), "full" if weekday else "long", locale=locale))
+    return text if proxy == year else _swap_year(text, proxy, year, locale)
+
+
+def _swap_year(text: str, proxy: int, year: int, locale: str) -> str:
+    head, found, tail = text.rpartition(str(proxy))
+    return head + format_year(year, locale) + tail if found else f"{text} ({format_year(year, locale)})"
 
 
 def format_span(span: DateSpan, locale: str) -> str:
     """Return a date or range in words, with an en dash between the ends."""
+    words = _words(locale)
     start = format_date(span.start, locale)
+    if span.after:
+        return words["since" if span.after == "open" else "from_unknown"].format(start)
+    if span.before:
+        return words["until" if span.before == "open" else "until_unknown"].format(start)
     return f"{start} – {format_date(span.end, locale)}" if span.end else start
+
+
+# The grammar needs the model above; it is re-exported here so that ``dates`` stays the one name
+# to import a date from.
+from timeline.content.edtf import parse_date, parse_span  # noqa: E402
+
+__all__ = [
+    "DateSpan",
+    "EDate",
+    "format_date",
+    "format_span",
+    "format_year",
+    "parse_date",
+    "parse_span",
+    "zone_info",
+    "zone_names",
+]

@@ -150,6 +150,15 @@ class Entity:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Milestone:
+    """One labelled date of an event with several (signed, in force), at its own precision and zone."""
+
+    label: str
+    span: DateSpan
+    line: int = 1
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Event:
     """One dated event with its sources and attributed claims."""
 
@@ -174,6 +183,7 @@ class Event:
     """Column where the summary's Markdown lines start (the indent of a ``|`` block)."""
     id_pos: tuple[int, int] = (1, 1)
     """Line and column of the ``id:`` value, or (1, 1) when the id comes from the file name."""
+    milestones: tuple[Milestone, ...] = ()
 
     @property
     def disputed(self) -> bool:

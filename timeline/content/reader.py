@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from timeline.content.activecontent import asset_problems
+from timeline.content.calendars import CALENDARS, Calendar
 from timeline.content.config import SiteConfig
-from timeline.content.dates import EDate, parse_date, parse_span
+from timeline.content.dates import DateSpan, EDate, parse_date, parse_span
 from timeline.content.model import (
     ACTOR_KINDS,
     QUALIFIERS,
@@ -28,6 +29,7 @@ from timeline.content.model import (
     Entity,
     Event,
     Image,
+    Milestone,
     Quote,
     Ref,
     RelatedReport,
@@ -85,6 +87,7 @@ class _Reader:
         # Date-times without a zone are in the site's: the instant they name is checked in it.
         self.date = functools.partial(parse_date, zone=config.timezone)
         self.span = functools.partial(parse_span, zone=config.timezone)
+        self.zone = config.timezone
         self._data: dict[Path, bytes] = {}
 
     def cached(self, found_file: Listed, cap: int, parse: Callable[[Path], T | None]) -> T | None:
@@ -236,6 +239,25 @@ class _Reader:
             )
         return tuple(claims)
 
+    def calendar(self, fields: Fields, default: Calendar) -> Calendar:
+        value = fields.text("calendar", default=default)
+        for known in CALENDARS:
+            if value == known:
+                return known
+        fields.fail("calendar", f"calendar '{value}' is not one of {', '.join(CALENDARS)}")
+        return default
+
+    def milestones(self, fields: Fields, rel: str, calendar: Calendar) -> tuple[Milestone, ...]:
+        found = []
+        for record in fields.records("milestones"):
+            m = Fields(record, rel, ("label", "date", "calendar"), self.diags)
+            label = m.text("label", required=True)
+            own = self.calendar(m, calendar)
+            span = m.parsed("date", functools.partial(parse_span, zone=self.zone, calendar=own), required=True)
+            if span is not None and label:
+                found.append(Milestone(label, span, record.pos[0]))
+        return tuple(found)
+
     def event(self, path: Path) -> Event | None:
         rel = self.rel(path)
         text = self.text(path, YAML_CAP)
@@ -252,15 +274,20 @@ class _Reader:
         if is_true(f, "draft"):
             return None
         refs: list[Ref] = []
-        span = f.parsed("date", self.span, required=True)
-        end = f.parsed("end", self.span)
+        calendar = self.calendar(f, "gregorian")
+        spans = functools.partial(parse_span, zone=self.zone, calendar=calendar)
+        span = f.parsed("date", spans, required=True)
+        end = f.parsed("end", spans)
         if span is not None and end is not None:
-            if span.end is not None:
+            if span.end is not None or not span.bounded:
                 f.fail("end", "'end' given twice: 'date' is already a range")
+            elif end.end is not None or not end.bounded:
+                f.fail("end", "'end' is one date (write a range with open or unknown ends in 'date': 2020-09-27/..)")
             elif end.start.ends_before(span.start):
                 f.fail("end", f"end {end.start.edtf()} is before the start {span.start.edtf()}")
             else:
-                span = type(span)(span.start, end.start)
+                span = DateSpan(span.start, end.start)
+        milestones = self.milestones(f, rel, calendar)
         status = f.text("status", default="happened")
         if status not in STATUSES:
             f.fail("status", f"status must be one of {', '.join(STATUSES)}")
@@ -303,6 +330,7 @@ class _Reader:
             summary_line=_text_pos(value, "summary")[0],
             summary_col=_text_pos(value, "summary")[1],
             id_pos=value.where("id") if "id" in value else (1, 1),
+            milestones=milestones,
         )
 
     def article(self, path: Path) -> Article | None:

@@ -19,7 +19,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 EVENT_FIELDS = (
     "id", "title", "date", "end", "summary", "places", "actors", "tags", "status", "sources",
-    "related", "images", "updated", "corrections", "claims", "draft",
+    "related", "images", "updated", "corrections", "claims", "draft", "calendar", "milestones",
 )  # fmt: skip
 ARTICLE_FIELDS = (
     "id", "title", "published", "date", "language", "publisher", "author", "via", "url", "summary",

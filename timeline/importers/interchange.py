@@ -60,8 +60,8 @@ def _event_from_json(record: Record) -> Record:
         sources.append(
             {"article": fields["article"], "quote": fields.get("quote")} if fields.get("article") else fields
         )
-    keys = ("title", "date", "end", "summary", "places", "actors", "tags", "status", "sources", "related", "images",
-            "updated", "corrections", "claims")  # fmt: skip
+    keys = ("title", "date", "end", "calendar", "summary", "places", "actors", "tags", "status", "sources", "related",
+            "images", "updated", "corrections", "claims", "milestones")  # fmt: skip
     out = {k: record.get(k) for k in keys}
     out |= {"sources": sources, "claims": claims}
     out["images"] = [{k: v for k, v in i.items() if v not in (None, "")} for i in record.get("images") or []]

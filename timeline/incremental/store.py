@@ -32,7 +32,7 @@ from timeline import __version__
 from timeline.errors import Diagnostic, warning
 from timeline.layout import CACHE_DIR
 
-FORMAT = 1
+FORMAT = 2  # 2: dates gained seasons, unspecified digits, folds, calendars (pickled EDate fields)
 """The layout of the store itself; bump it when the entry format below changes."""
 MAGIC = b"TLC\x01"
 _DIGEST = 32

@@ -12,6 +12,7 @@ pieces makes again only those of changed records; what spans records (order, the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import html.parser
@@ -21,7 +22,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from timeline.content.config import SiteConfig
-from timeline.content.dates import EDate, zone_info
+from timeline.content.dates import DateSpan, EDate, zone_info
 from timeline.content.markdown import html_text
 from timeline.content.model import Article, Event, Timeline
 from timeline.content.urls import absolute_links, is_absolute, page_path, site_host, site_url, uri
@@ -42,7 +43,7 @@ def fallback_instant(config: SiteConfig) -> dt.datetime:
 
 def instant(date: EDate, config: SiteConfig) -> dt.datetime | None:
     """Return the UTC instant a date starts at (dates without a zone in the site's zone)."""
-    if date.year < 1:
+    if not 1 <= date.year <= 9999:
         return None
     moment = date.moment()
     if moment is None:
@@ -194,7 +195,7 @@ def record_lastmod(
 ) -> str | None:
     """Return a record's piece of ``sitemap.xml``: its ``lastmod``, if its date is a day or finer."""
     moment, date = updated(tl, record)
-    return _stamp(moment) if date is not None and date.precision not in ("year", "month") else None
+    return _stamp(moment) if date is not None and date.precision not in ("year", "season", "month") else None
 
 
 def sitemap(tl: Timeline, piece: Piece = made) -> bytes:
@@ -230,26 +231,63 @@ def robots(tl: Timeline) -> bytes:
 
 
 def event_vevent(tl: Timeline, event: Event) -> Vevent | None:
-    """Return an event's VEVENT and the zone-years it names; None when it starts in a year or a month (see the docs)."""
+    """Return an event's VEVENTs (its own, then one per milestone) and the zone-years they name.
+
+    None when no date of the event starts on a day (a year, season or month is never pinned to
+    its first day; see the docs).
+    """
     config = tl.config
-    start, end = event.span.start, event.span.end
-    if start.precision in ("year", "month") or not 1 <= start.year <= 9998:
-        return None
+    t = Translator(config.language)
+    summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
     stamp, _ = event_updated(tl, event)
-    properties: list[tuple[str, Any]] = [("UID", text_value(f"{event.id}@{site_host(config)}"))]
+    found = [_vevent(tl, event, event.span, f"{event.id}@{site_host(config)}", event.title, summary, stamp, t)]
+    for number, milestone in enumerate(event.milestones, start=1):
+        uid = f"{event.id}-{number}@{site_host(config)}"
+        found.append(_vevent(tl, event, milestone.span, uid, f"{event.title}: {milestone.label}", "", stamp, t))
+    made = [v for v in found if v is not None]
+    if not made:
+        return None
+    return "".join(text for text, _ in made), tuple(z for _, names in made for z in names)
+
+
+def _vevent(
+    tl: Timeline, event: Event, span: DateSpan, uid: str, title: str, summary: str, stamp: dt.datetime, t: Translator
+) -> Vevent | None:
+    """Return one VEVENT for ``span``, or None when it does not start on a day of the years 1 to 9998."""
+    config = tl.config
+    start, end = span.start, span.end
+    if span.before or start.precision in ("year", "season", "month") or not 1 <= start.year <= 9998:
+        return None
+    if end is not None and not (1 <= end.year and end.years()[1] <= 9998):
+        end = None
+    properties: list[tuple[str, Any]] = [("UID", text_value(uid))]
     properties.append(("DTSTAMP", stamp.astimezone(dt.UTC)))  # from the content, never the clock
-    if start.hour is None:
-        last = end if end is not None and 1 <= end.year <= 9998 else start
-        properties += [("DTSTART", day_after(start) - dt.timedelta(days=1)), ("DTEND", day_after(last))]
+    if start.hour is None and (end is None or end.hour is None):
+        last = end if end is not None else start
+        properties += [("DTSTART", day_after(start) - dt.timedelta(days=1))]
+        # A range's end is the all-day DTEND after the period it names (after a month: its next 1st).
+        if not span.after:
+            properties.append(("DTEND", day_after(last)))
+    elif start.hour is None:
+        # A day that runs to a time: iCalendar wants both ends of one type, so the day starts at
+        # its 00:00 in the end's zone, and the end keeps the time it was written with.
+        assert end is not None
+        begin = dataclasses.replace(end, year=start.year, month=start.month, day=start.day, hour=0, minute=0,
+                                    second=None, fold=0, approximate=False, uncertain=False)  # fmt: skip
+        properties.append(("DTSTART", time_value(begin, instant(begin, config), config)))
+        properties.append(("DTEND", time_value(end, instant(end, config), config)))
     else:
         properties.append(("DTSTART", time_value(start, instant(start, config), config)))
         if end is not None and end.hour is not None:
             properties.append(("DTEND", time_value(end, instant(end, config), config)))
-    t = Translator(config.language)
-    summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
-    description = "\n\n".join(p for p in (t.span(event.span), summary, site_url(config,
+        elif end is not None and end.precision == "day":
+            after = day_after(end)
+            close = dataclasses.replace(start, year=after.year, month=after.month, day=after.day, hour=0, minute=0,
+                                        second=None, fold=0, approximate=False, uncertain=False)  # fmt: skip
+            properties.append(("DTEND", time_value(close, instant(close, config), config)))
+    description = "\n\n".join(p for p in (t.span(span), summary, site_url(config,
                                 page_path("event", event.id)) if is_absolute(config) else "") if p)  # fmt: skip
-    properties += [("SUMMARY", text_value(event.title)), ("DESCRIPTION", text_value(description))]
+    properties += [("SUMMARY", text_value(title)), ("DESCRIPTION", text_value(description))]
     places = [tl.places[p].name for p in event.places if p in tl.places]
     if places:
         properties.append(("LOCATION", text_value(", ".join(places))))
@@ -257,7 +295,7 @@ def event_vevent(tl: Timeline, event: Event) -> Vevent | None:
         properties.append(("CATEGORIES", [text_value(tag) for tag in event.tags]))
     if is_absolute(config):
         properties.append(("URL", uri(site_url(config, page_path("event", event.id)))))
-    if event.status == "scheduled" or start.uncertain or start.approximate:
+    if event.status == "scheduled" or span.qualified:
         properties.append(("STATUS", "TENTATIVE"))
     return vevent(properties)
 

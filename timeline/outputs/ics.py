@@ -15,6 +15,7 @@ from typing import Any
 
 import icalendar
 
+from timeline.content.calendars import from_day_number
 from timeline.content.config import SiteConfig
 from timeline.content.dates import EDate, zone_info
 
@@ -45,12 +46,8 @@ def text_value(text: str) -> icalendar.vText:
 
 
 def day_after(date: EDate) -> dt.date:
-    """Return the first day after the period a year, month or day names."""
-    if date.month is None:
-        return dt.date(date.year + 1, 1, 1)
-    if date.day is None:
-        return dt.date(date.year + 1, 1, 1) if date.month == 12 else dt.date(date.year, date.month + 1, 1)
-    return dt.date(date.year, date.month, date.day) + dt.timedelta(days=1)
+    """Return the first day after the period a date names (a year, season, month, day, or 201X's decade)."""
+    return dt.date(*from_day_number(date.last_day() + 1))
 
 
 def zone_of(date: EDate, config: SiteConfig) -> str:
@@ -64,7 +61,9 @@ def zone_of(date: EDate, config: SiteConfig) -> str:
 def time_value(date: EDate, moment: dt.datetime | None, config: SiteConfig) -> dt.datetime:
     """Return a DTSTART/DTEND value: UTC (``moment``, the date's instant) or the wall time in its zone."""
     zone = zone_of(date, config)
-    if zone == "Z":
+    if zone == "Z" or date.fold:
+        # The second of two equal wall times cannot be told apart by a TZID (RFC 5545 takes the
+        # first): it is written as the UTC instant it names.
         assert moment is not None
         return moment.astimezone(dt.UTC)
     # The wall time as written, with the zone that gives it its TZID: never converted, so a time

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from timeline.content.dates import EDate
+from timeline.content.dates import DateSpan, EDate
 from timeline.content.markdown import html_text
 from timeline.content.model import Article, Entity, Event, Image, Source, Timeline
 from timeline.content.urls import absolute_links, page_path, site_url
@@ -64,10 +64,10 @@ def _number(text: str) -> int | float | None:
 def event_record(tl: Timeline, event: Event) -> dict[str, Any]:
     """Return every field of an event, in the order of docs/format.md."""
     start, end = event.span.start, event.span.end
-    return {
+    record: dict[str, Any] = {
         "id": event.id,
         "title": event.title,
-        "date": start.edtf(),
+        "date": _span_date(event.span),
         "end": _date(end),
         "precision": start.precision,
         "end_precision": end.precision if end else None,
@@ -96,6 +96,17 @@ def event_record(tl: Timeline, event: Event) -> dict[str, Any]:
         ],
         "url": site_url(tl.config, page_path("event", event.id)),
     }
+    # Only when used, so that the records of sites without them stay as they were.
+    if start.calendar != "gregorian":
+        record["calendar"] = start.calendar
+    if event.milestones:
+        record["milestones"] = [{"label": m.label, "date": m.span.edtf()} for m in event.milestones]
+    return record
+
+
+def _span_date(span: DateSpan) -> str:
+    """Return ``date`` as written: the start, or the whole interval when an end is open or unknown."""
+    return span.start.edtf() if span.bounded else span.edtf()
 
 
 def article_record(tl: Timeline, article: Article) -> dict[str, Any]:
@@ -176,7 +187,7 @@ def event_row(tl: Timeline, event: Event) -> str:
         [
             event.id,
             event.title,
-            event.span.start.edtf(),
+            _span_date(event.span),
             _date(event.span.end) or "",
             event.span.start.precision,
             event.status,
@@ -321,6 +332,9 @@ def timelinejs(tl: Timeline, piece: Piece = made) -> dict[str, Any]:
     return {"title": title, "events": events, "eras": eras, "scale": "human"}
 
 
+PRECISIONS = ("year", "season", "month", "day", "minute", "second")
+
+
 def events_json_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of ``events.json``, version 1."""
     text = {"type": "string"}
@@ -337,8 +351,11 @@ def events_json_schema() -> dict[str, Any]:
         "source": {"type": "integer", "description": "1-based number of one of the event's sources"}}}  # fmt: skip
     event = {"type": "object", "required": ["id", "title", "date"], "properties": {
         "id": text, "title": text, "date": date, "end": date, "summary": {"type": "string", "description": "Markdown"},
-        "precision": {"enum": ["year", "month", "day", "minute", "second"], "description": "derived"},
-        "end_precision": {"enum": ["year", "month", "day", "minute", "second", None], "description": "derived"},
+        "precision": {"enum": list(PRECISIONS), "description": "derived"},
+        "end_precision": {"enum": [*PRECISIONS, None], "description": "derived"},
+        "calendar": {"enum": ["gregorian", "julian"], "description": "the calendar the dates are written in"},
+        "milestones": {"type": "array", "items": {"type": "object", "required": ["label", "date"],
+                       "properties": {"label": text, "date": date}}},
         "places": words, "actors": words, "tags": words, "related": words, "updated": date,
         "status": {"enum": ["happened", "scheduled", "disputed", "reported"]},
         "disputed": {"type": "boolean", "description": "derived: status or claims from several claimants"},

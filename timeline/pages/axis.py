@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import babel.dates
 from markupsafe import Markup, escape
 
-from timeline.content.dates import DateSpan, EDate, day_of_year
+from timeline.content.dates import DateSpan, EDate, day_of_year, format_year
 from timeline.content.model import Event, Timeline
 from timeline.content.urls import page_path
 from timeline.pages.i18n import Strings, Translator
@@ -164,16 +164,16 @@ def _ticks(stretch: Stretch, locale: str) -> list[tuple[float, float, str]]:
             lo, hi = position(EDate(year, month)), position(EDate(year, month), end=True)
             # Any year holds the month's name; datetime holds only the years 1 to 9999.
             name = babel.dates.format_skeleton("MMM", dt.date(min(max(year, 1), 9999), month, 1), locale=locale)
-            label = f"{name} {year}" if not ticks or month == 1 else name
+            label = f"{name} {format_year(year, locale)}" if not ticks or month == 1 else name
             ticks.append((lo, (lo + hi) / 2, label))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return ticks
     span = stretch.end - stretch.start
-    # 1, 2, 5, 10, 20, 50, ...: as far as a span of -9999 to 9999 needs.
-    step = next(s for s in (m * 10**e for e in range(6) for m in (1, 2, 5)) if span / s <= 8)
+    # 1, 2, 5, 10, 20, 50, ...: as far as deep time needs (Y-13800000000 to today).
+    step = next(s for s in (m * 10**e for e in range(12) for m in (1, 2, 5)) if span / s <= 8)
     year = int(stretch.start)
     while year < stretch.end:
-        label = str(year) if year % step == 0 or (step > 1 and year == int(stretch.start)) else ""
+        label = format_year(year, locale) if year % step == 0 or (step > 1 and year == int(stretch.start)) else ""
         ticks.append((float(year), year + (0.5 if step == 1 else 0.0), label))
         year += 1 if span <= 40 else step
     return ticks

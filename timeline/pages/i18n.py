@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import babel
 
 from timeline.content.config import SiteConfig
-from timeline.content.dates import DateSpan, EDate, format_date, format_span
+from timeline.content.dates import DateSpan, EDate, format_date, format_span, format_year
 from timeline.content.sourcefile import read_source
 from timeline.content.values import check_language as check_language_tag
 from timeline.content.yamldoc import YMap, load_yaml
@@ -312,6 +312,14 @@ class Translator:
                 # Placeholders were checked when the file was read: {n} is the only name a count has.
                 return text.format(n=n)
         raise self._unknown(key)
+
+    def year(self, year: int) -> str:
+        """Return a year heading as every output writes a year (``95 BCE``, never ``-94``).
+
+        >>> Translator("en").year(-94), Translator("id").year(2020)
+        ('95 BCE', '2020')
+        """
+        return format_year(year, self.locale)
 
     def month(self, year: int, month: int) -> str:
         """Return a month heading in words (``Oktober 2020``)."""

@@ -8,10 +8,12 @@ would claim roles the content does not state.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable
 from typing import Any
 
 from timeline.content.config import Era
-from timeline.content.dates import EDate
+from timeline.content.dates import DateSpan, EDate, format_span
 from timeline.content.markdown import html_text
 from timeline.content.model import Article, Entity, Event, Timeline
 from timeline.content.urls import page_path, site_url
@@ -25,21 +27,22 @@ def _url(tl: Timeline, kind: str, key: str) -> str:
     return site_url(tl.config, page_path(kind, key))
 
 
-def _prefix(date: EDate) -> tuple[int, ...]:
-    return tuple(p for p in (date.year, date.month, date.day) if p is not None)
-
-
-def _cmp(a: EDate, b: EDate) -> int:
-    """Compare two dates at the coarser of their precisions: -1, 0 (same period) or 1."""
-    size = min(len(_prefix(a)), len(_prefix(b)))
-    left, right = _prefix(a)[:size], _prefix(b)[:size]
-    return (left > right) - (left < right)
-
-
 def within(event: Event, start: EDate, end: EDate) -> bool:
-    """Return True when the event lies inside the range from ``start`` to ``end`` (inclusive)."""
-    last = event.span.end or event.span.start
-    return _cmp(event.span.start, start) >= 0 and _cmp(last, end) <= 0
+    """Return True when the event lies certainly inside the range from ``start`` to ``end`` (inclusive).
+
+    Certainly: every instant the event may cover lies in every instant the range certainly covers,
+    so an approximate or uncertain date (``1988-02~``, which may be January or 1987) is inside
+    nothing, and an event in February 1988 is not inside a range starting on 20 February 1988.
+    """
+    span = event.span
+    if not span.bounded or span.qualified or start.qualified or end.qualified:
+        return False
+    last = span.end or span.start
+    return start.first_second() <= span.start.first_second() and last.last_second() <= end.last_second()
+
+
+_INDEXED_YEARS = 400
+"""A range event longer than this is checked against every event instead of indexed by year."""
 
 
 class Ranges:
@@ -47,21 +50,53 @@ class Ranges:
 
     def __init__(self, tl: Timeline) -> None:
         self.by_year: dict[int, list[Event]] = {}
+        starts: list[int] | None = None
         for other in tl.events:
             if other.span.end:
-                for year in range(other.span.start.year, other.span.end.year + 1):
+                first, last = other.span.start.years()[0], other.span.end.years()[1]
+                if last - first > _INDEXED_YEARS:
+                    # Deep time: only the years some event starts in, or the index would not fit in memory.
+                    starts = starts if starts is not None else sorted({e.span.start.years()[0] for e in tl.events})
+                    years: Iterable[int] = starts[bisect.bisect_left(starts, first) : bisect.bisect_right(starts, last)]
+                else:
+                    years = range(first, last + 1)
+                for year in years:
                     self.by_year.setdefault(year, []).append(other)
 
     def containing(self, event: Event) -> list[Event]:
         """Return the range events (in date order) that contain ``event``."""
         return [
             other
-            for other in self.by_year.get(event.span.start.year, ())
+            for other in self.by_year.get(event.span.start.years()[0], ())
             if other.id != event.id
             and other.span != event.span
             and other.span.end
             and within(event, other.span.start, other.span.end)
         ]
+
+
+def _machine(date: EDate) -> bool:
+    """Return True when ISO 8601 (as schema.org reads it) can say this date."""
+    return -9999 <= date.year <= 9999 and not date.year_x and date.season is None
+
+
+def date_properties(span: DateSpan, language: str) -> dict[str, Any]:
+    """Return ``startDate``/``endDate`` as far as ISO 8601 says them, and the date as written when it says more.
+
+    Uncertainty, approximation, unspecified digits, seasons, deep time, open or unknown ends and
+    another calendar have no ISO 8601 form: they are kept as text (``disambiguatingDescription``)
+    rather than dropped.
+    """
+    data: dict[str, Any] = {}
+    if not span.before and _machine(span.start):
+        data["startDate"] = span.start.iso()
+    end = span.end or (span.start if span.before else None)
+    if end is not None and _machine(end):
+        data["endDate"] = end.iso()
+    dates = [span.start] + ([span.end] if span.end else [])
+    if not span.bounded or span.qualified or any(not _machine(d) or d.calendar != "gregorian" for d in dates):
+        data["disambiguatingDescription"] = f"{format_span(span, language)} (EDTF: {span.edtf()})"
+    return data
 
 
 def super_events(tl: Timeline, event: Event, ranges: Ranges | None = None) -> list[dict[str, Any]]:
@@ -77,10 +112,7 @@ def super_events(tl: Timeline, event: Event, ranges: Ranges | None = None) -> li
 
 
 def _era(era: Era) -> dict[str, Any]:
-    data = {"@type": "Event", "name": era.title, "startDate": era.span.start.iso()}
-    if era.span.end:
-        data["endDate"] = era.span.end.iso()
-    return data
+    return {"@type": "Event", "name": era.title, **date_properties(era.span, "en")}
 
 
 def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
@@ -104,10 +136,12 @@ def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict
         "@id": url + "#event",
         "name": event.title,
         "url": url,
-        "startDate": event.span.start.iso(),
+        **date_properties(event.span, tl.config.language),
     }
-    if event.span.end:
-        data["endDate"] = event.span.end.iso()
+    if event.milestones:
+        data["subEvent"] = [
+            {"@type": "Event", "name": m.label, **date_properties(m.span, tl.config.language)} for m in event.milestones
+        ]
     summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
     if summary:
         data["description"] = summary

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from timeline.content.dates import format_year
 from timeline.content.model import Article, Entity, Event, Timeline
 from timeline.content.urls import page_path
 from timeline.pages.i18n import Strings, Translator
@@ -38,8 +39,12 @@ class Part:
     events: tuple[Event, ...]
 
 
-def split_timeline(events: tuple[Event, ...], limit: int = SPLIT_AT) -> tuple[Part, ...]:
-    """Return the parts of a long timeline (none when it fits on one page), in date order."""
+def split_timeline(events: tuple[Event, ...], limit: int = SPLIT_AT, locale: str = "en") -> tuple[Part, ...]:
+    """Return the parts of a long timeline (none when it fits on one page), in date order.
+
+    Years and decades before year 1 are labelled as every output writes them (``format_year``):
+    the astronomical decade -20 holds the years 21 BCE to 12 BCE.
+    """
     if len(events) <= limit:
         return ()
     decades: dict[int, list[Event]] = {}
@@ -48,12 +53,14 @@ def split_timeline(events: tuple[Event, ...], limit: int = SPLIT_AT) -> tuple[Pa
     parts: list[Part] = []
     for decade, members in decades.items():
         if len(members) <= limit:
-            parts.append(Part(f"{decade}s", f"{decade}s" if decade >= 0 else f"{-decade}s BCE", tuple(members)))
+            bce = f"{format_year(decade, locale)} – {format_year(decade + 9, locale)}"
+            label = f"{decade}s" if decade >= 0 else bce
+            parts.append(Part(f"{decade}s", label, tuple(members)))
             continue
         years: dict[int, list[Event]] = {}
         for event in members:
             years.setdefault(event.span.start.year, []).append(event)
-        parts += [Part(str(year), str(year), tuple(group)) for year, group in years.items()]
+        parts += [Part(str(year), format_year(year, locale), tuple(group)) for year, group in years.items()]
     return tuple(parts)
 
 
@@ -63,7 +70,7 @@ def plan_pages(tl: Timeline, strings: Strings | None = None) -> list[PageSpec]:
     t = Translator(lang, strings)
     actors = {"kind": "actor", "items": tl.actors}
     places = {"kind": "place", "items": tl.places}
-    parts = split_timeline(tl.events)
+    parts = split_timeline(tl.events, locale=lang)
     specs = [
         PageSpec("index.html", "timeline.html", tl.config.title, lang, {"parts": parts} if parts else {}),
         PageSpec("404.html", "404.html", t("not_found"), lang, {}),

@@ -233,7 +233,7 @@ class RangesView(Ranges):
     def containing(self, event: Event) -> list[Event]:
         """Return the range events (seen through views) that contain ``event``."""
         # Read through the event's view (if it is one): its span picks the year, its id leaves it out.
-        self._tape.add(f"ranges:{event.span.start.year}")
+        self._tape.add(f"ranges:{event.span.start.years()[0]}")
         event.id  # noqa: B018 - read for the record it leaves
         found = super().containing(unwrap(event))
         return cast(list[Event], [self._view(other) for other in found])

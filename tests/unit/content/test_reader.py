@@ -46,7 +46,7 @@ def test_dates_and_ranges(tmp_path: Path) -> None:
     )
     assert diags == [
         "content/events/a.yaml:2:7: error: date: '2020-02-30' is not a day of the calendar",
-        "content/events/b.yaml:2:7: error: date: '2020-13-01' has no month 13",
+        "content/events/b.yaml:2:7: error: date: '2020-13-01' has no month 13 (months are 01 to 12, seasons 21 to 24)",
         "content/events/c.yaml:3:6: error: end 2020-04-01 is before the start 2020-05-01",
     ]
 

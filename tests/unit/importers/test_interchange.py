@@ -141,3 +141,29 @@ def test_markdown_of_keeps_links_and_drops_scripts() -> None:
     )
     assert text.startswith("A [link](<https://x.org/a>) and \\*stars\\*")
     assert images == [("i.jpg", "")]
+
+
+def test_events_json_round_trip_keeps_calendars_milestones_and_open_ends(site: Path, tmp_path: Path) -> None:
+    """An exported events.json imports back to the same dates: Julian as written, milestones, open ends."""
+    source_site = tmp_path / "source"
+    events = source_site / "content" / "events"
+    events.mkdir(parents=True)
+    (source_site / "site.yaml").write_text(SITE, encoding="utf-8")
+    cite = "sources:\n  - title: R\n    url: https://example.org/r\n"
+    (events / "treaty.yaml").write_text(f"title: Treaty\ndate: 1805-05-14\ncalendar: julian\n{cite}", encoding="utf-8")
+    (events / "war.yaml").write_text(f"title: War\ndate: 2020-09-27/..\n{cite}", encoding="utf-8")
+    (events / "deep.yaml").write_text(f"title: Deep\ndate: Y-13800000000\n{cite}", encoding="utf-8")
+    (events / "truce.yaml").write_text(
+        "title: Truce\ndate: 2020-11-10\nmilestones:\n  - label: Signed\n"
+        f"    date: 2020-11-09T23:00 Europe/Moscow\n{cite}",
+        encoding="utf-8",
+    )
+    out = tmp_path / "built"
+    assert not build_site(source_site, out).failed()
+    before = {e["id"]: e for e in json.loads((out / "events.json").read_text(encoding="utf-8"))["events"]}
+    after = _import_and_build("events-json", out / "events.json", site)
+    fields = ("date", "end", "calendar", "milestones", "precision")
+    assert {k: [after[k].get(f) for f in fields] for k in after} == {
+        k: [before[k].get(f) for f in fields] for k in before
+    }
+    assert after["treaty"]["calendar"] == "julian" and after["war"]["date"] == "2020-09-27/.."

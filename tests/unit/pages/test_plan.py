@@ -29,7 +29,7 @@ def test_split_by_decade_then_crowded_decade_by_year() -> None:
     ordered = tuple(sorted(events, key=lambda e: (e.span.sort_key(), e.id)))
     parts = split_timeline(ordered, limit=4)
     assert [p.key for p in parts] == ["-20s", "1980s", "1994", "1995"]
-    assert parts[0].label == "20s BCE"
+    assert parts[0].label == "21 BCE – 12 BCE"  # the astronomical years -20 to -11, BCE written one way
     assert sum(len(p.events) for p in parts) == len(events)
 
 
