@@ -97,7 +97,8 @@ class _Reader:
         match = _STRING.match(self.text, at)
         if not match:
             raise ValueError("unterminated string")
-        text: str = json.loads(match.group())
+        raw = match.group()
+        text: str = json.loads(raw) if "\\" in raw else raw[1:-1]
         return text, match.end()
 
     def mapping(self, at: int, path: Path) -> tuple[dict[str, Any], int]:

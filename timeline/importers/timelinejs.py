@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from timeline.content.dates import format_span, parse_span
+from timeline.content.dates import format_span, parse_span, zone_names
 from timeline.content.model import check_id, slugify
 from timeline.content.reader import check_url
 from timeline.errors import Diagnostic, error, warning
@@ -241,6 +241,22 @@ def _check_order(start: str, end: str | None) -> None:
     parse_span(f"{start}/{end}")
 
 
+def _with_zone(date: str | None, display: str) -> str | None:
+    """Return a date-time with the zone its display words end with (``..., 17:17 UTC+07:00``).
+
+    TimelineJS has no zones, so timeline's own export (and careful authors) name the zone in
+    ``display_date``; reading it back keeps the instant instead of a floating wall-clock time.
+    """
+    if date is None or "T" not in date or not display:
+        return date
+    if match := re.search(r"\b(?:UTC|GMT)(?:([+-]\d{2}:\d{2}))?\s*$", display):
+        return date + (match[1] or "Z")
+    match = re.search(r"(?<![\w/])([A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)\s*$", display)
+    if match and match[1] in zone_names():
+        return f"{date} {match[1]}"
+    return date
+
+
 def _qualified(date: str, display: str) -> str:
     """Return ``date`` with the qualifier its display words give (``c. 1805`` -> ``1805~``)."""
     if not display or date[-1] in "~?%":
@@ -249,16 +265,23 @@ def _qualified(date: str, display: str) -> str:
     return date + ("%" if approximate and uncertain else "~" if approximate else "?" if uncertain else "")
 
 
+def _says(words: str, date: str) -> bool:
+    """Return True if ``words`` say the date as timeline shows it (or as it is written), no more."""
+    try:
+        shown = format_span(parse_span(date), "en")
+    except ValueError:
+        shown = ""
+    return words.casefold() in {shown.casefold(), date.casefold()}
+
+
 def _display_note(display: str, start: str, end: str | None) -> str:
     """Return the display date as words for the summary, or "" when it says no more than the dates."""
     if not display:
         return ""
-    try:
-        shown = format_span(parse_span(start + (f"/{end}" if end else "")), "en")
-    except ValueError:
-        shown = ""
-    same = {shown.casefold(), start.casefold(), (f"{start}/{end}" if end else start).casefold()}
-    if display.casefold().replace("&ndash;", "–") in same:
+    sides = re.split(r"\s+[–—-]\s+", display, maxsplit=1)
+    if _says(display, start + (f"/{end}" if end else "")):
+        return ""
+    if end and len(sides) == 2 and _says(sides[0], start) and _says(sides[1], end):
         return ""
     return f"Date given as: {display}."
 
@@ -384,7 +407,13 @@ def _slide_event(slide: _Slide, taken: set[str], report: _Report) -> tuple[str, 
     ends = [data.get(k) for k in ("start_date", "end_date")]
     own = [plain_text(str(d.get("display_date") or "")) for d in ends if isinstance(d, dict)]
     display = plain_text(str(data.get("display_date") or "")) or " – ".join(d for d in own if d)
-    start = _qualified(start, display)
+    # The words for each end: its date's own display_date, else its side of the slide's ("A – B").
+    sides = re.split(r"\s+[–—-]\s+", display, maxsplit=1) if end else [display]
+    start_words = own[0] if own and own[0] else sides[0]
+    end_words = (own[1] if len(own) > 1 and own[1] else sides[-1] if len(sides) > 1 else "") if end else ""
+    start = _qualified(_with_zone(start, start_words) or start, start_words)
+    end = _with_zone(end, end_words)
+    end = _qualified(end, end_words) if end else end
     note = _display_note(display, start, end)
     summary = "\n\n".join(p for p in (note, summary) if p)
     images, sources = _media(slide, title, report)
