@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.security.scan import scan_tree
 from timeline.build.pipeline import build_site
@@ -310,3 +312,35 @@ def test_located_readers() -> None:
         [("a", 1, 1), ("b\nc", 1, 3), ("d", 2, 4)],
         [('x"y', 4, 1), ("", 4, 8)],
     ]
+
+
+_FIELDS = st.sampled_from(["events", "eras", "title", "scale", "start_date", "end_date", "year", "month", "day",
+                           "hour", "minute", "second", "display_date", "text", "headline", "media", "url", "credit",
+                           "caption", "link", "alt", "group", "unique_id", "autolink", "background"])  # fmt: skip
+_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30) | st.sampled_from(
+    ["-500", "1,805", "13:00 PM", "<iframe src='https://x.org/e'>", "javascript:alert(1)", "2020-13-45", "\u202e"]
+)
+_JSON = st.recursive(_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_FIELDS, inner, max_size=6),
+                     max_leaves=40)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(document=_JSON)
+def test_any_json_is_read_or_diagnosed(document: object) -> None:
+    reading = read_timelinejs(json.dumps({"events": [document]} if not isinstance(document, dict) else document),
+                              "fuzz.json")  # fmt: skip
+    for diag in reading.diagnostics:
+        assert diag.line >= 1 and diag.col >= 1 and diag.message
+    for record in reading.events.values():
+        assert isinstance(record["date"], str) and record["date"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.lists(st.text(max_size=12) | st.sampled_from(["-500", "7:15 PM", "title", "era", "2300"]),
+                               min_size=1, max_size=8), max_size=6))  # fmt: skip
+def test_any_sheet_is_read_or_diagnosed(cells: list[list[str]]) -> None:
+    header = "Year,Month,Day,Time,End Year,Headline,Type,Media\n"
+    rows = "\n".join(",".join('"' + c.replace('"', '""') + '"' for c in row) for row in cells)
+    reading = read_timelinejs(header + rows, "fuzz.csv")
+    for diag in reading.diagnostics:
+        assert diag.line >= 1 and diag.col >= 1 and diag.message
