@@ -77,8 +77,11 @@ def _open(browser: Browser, url: str, **options: Any) -> Page:
     return page
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize(
+    ("name", "scheme"),
+    [("timeline", "light"), ("timeline", "dark"), ("claims", "light"), ("claims", "dark"), ("persian", "light"),
+     ("arabic", "dark")],
+)  # fmt: skip
 def test_axe_finds_no_violation(browser: Browser, site_url: str, name: str, scheme: str) -> None:
     page = _open(browser, site_url + PAGES[name], color_scheme=scheme)
     try:

@@ -186,7 +186,7 @@ def import_file(kind: str, source: Path, site_dir: Path, *, force: bool = False)
         events, eras, diags = reading.events, list(reading.eras), list(reading.diagnostics)
         if new_site:
             files[site_dir / "site.yaml"] = _new_site_yaml(reading, source)
-        elif reading.title:
+        elif reading.title and not any(d.severity == "error" for d in diags):
             unused = f"the title slide '{reading.title[:80]}' is not used: site.yaml already names the site"
             diags.append(warning(path, *reading.title_at, f"{unused} (set its title and description to use it)"))
     else:

@@ -20,7 +20,7 @@ from timeline.content.dates import format_span, parse_span, zone_names
 from timeline.content.model import check_id, slugify
 from timeline.content.reader import check_url
 from timeline.errors import Diagnostic, error, warning
-from timeline.importers.located import Cell, JSONProblem, load_json, read_csv
+from timeline.importers.located import Cell, JSONProblem, Located, load_json, read_csv
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")  # fmt: skip
@@ -104,9 +104,18 @@ def markdown_of(fragment: str, *, autolink: bool = False) -> tuple[str, list[tup
     return re.sub(r"[ \t]+", " ", text), parser.images
 
 
+_INLINE_TAG = re.compile(
+    r"(?i)</?(?:a|abbr|b|bdi|bdo|cite|code|em|font|i|mark|q|s|small|span|strong|sub|sup|u)\b[^>]*>"
+)
+
+
 def plain_text(fragment: str) -> str:
-    """Return the text of an HTML fragment on one line."""
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fragment)).split())
+    """Return the text of an HTML fragment on one line; block tags separate words, inline tags do not.
+
+    >>> plain_text("<p>Under <i>timeline</i>.</p><p>Next</p>")
+    'Under timeline. Next'
+    """
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", _INLINE_TAG.sub("", fragment))).split())
 
 
 class _Problem(ValueError):
@@ -520,6 +529,58 @@ def _sheet_slides(text: str, path: str) -> tuple[list[_Slide], list[Diagnostic]]
     return slides, []
 
 
+# TimelineJS 2 kept everything under "timeline": "date" slides with "startDate": "2011,12,10",
+# "tag" for the group, and media in "asset". Its files are still published; they are read as the
+# same slides, each problem still at the field that holds it.
+_TL2_FIELDS = {"start_date": "startDate", "end_date": "endDate", "group": "tag", "display_date": "displayDate"}
+
+
+def _tl2_date(value: Any) -> dict[str, Any]:
+    text = "" if value is None or isinstance(value, (dict, list)) else str(value).strip()
+    parts = [p.strip() for p in text.split(",")]
+    if text and len(parts) <= 6 and all(re.fullmatch(r"[+-]?\d+", p) for p in parts):
+        return dict(zip(("year", "month", "day", "hour", "minute", "second"), parts, strict=False))
+    return {"text": text} if text else {}
+
+
+def _tl2_slide(item: Record) -> Record:
+    asset = item.get("asset") if isinstance(item.get("asset"), dict) else {}
+    media = {"url": "media", "credit": "credit", "caption": "caption", "thumbnail": "thumbnail"}
+    return {
+        "start_date": _tl2_date(item.get("startDate")), "end_date": _tl2_date(item.get("endDate")),
+        "text": {"headline": item.get("headline") or "", "text": item.get("text") or ""},
+        "media": {k: asset.get(v) or "" for k, v in media.items()} if asset else {},
+        "group": item.get("tag") or "", "display_date": item.get("displayDate") or "",
+    }  # fmt: skip
+
+
+def _tl2_where(located: Located, prefix: Key) -> _Where:
+    def where(key: Key) -> tuple[int, int]:
+        head = str(key[0]) if key else ""
+        if head in _TL2_FIELDS:
+            return located.where((*prefix, _TL2_FIELDS[head]))
+        if head == "text" and len(key) > 1:
+            return located.where((*prefix, key[1]))
+        if head == "media":
+            return located.where((*prefix, "asset", *({"url": "media"}.get(str(k), k) for k in key[1:2])))
+        return located.where((*prefix, *key))
+
+    return where
+
+
+def _timelinejs2(timeline: Record, located: Located) -> tuple[_Slide | None, list[_Slide], list[_Slide]]:
+    """Return the title slide, slides and eras of a TimelineJS 2 document, as TimelineJS3 slides."""
+    groups: list[list[_Slide]] = [[], []]
+    for field, found, label in (("date", groups[0], "event"), ("era", groups[1], "era")):
+        items = timeline.get(field)
+        for number, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                found.append(_Slide(_tl2_slide(item), _tl2_where(located, ("timeline", field, number)),
+                                    f"{label} {number + 1}"))  # fmt: skip
+    title = _Slide(_tl2_slide(timeline), _tl2_where(located, ("timeline",)), "title slide")
+    return (title if timeline.get("headline") else None), groups[0], groups[1]
+
+
 def read_timelinejs(text: str, path: str) -> TimelineJS:
     """Return the events, eras and title slide of TimelineJS JSON or its Google Sheets CSV."""
     report = _Report(path)
@@ -536,25 +597,29 @@ def read_timelinejs(text: str, path: str) -> TimelineJS:
         def at(*prefix: str | int) -> _Where:
             return lambda key: located.where((*prefix, *key))
 
-        if not isinstance(data, dict) or not isinstance(data.get("events", []), list):
+        if isinstance(data, dict) and "events" not in data and isinstance(data.get("timeline"), dict):
+            title_slide, slides, eras = _timelinejs2(data["timeline"], located)
+        elif not isinstance(data, dict) or not isinstance(data.get("events", []), list):
             where = located.where(("events",)) if isinstance(data, dict) else (1, 1)
             problem = "TimelineJS JSON is an object with a list of 'events'"
             return TimelineJS({}, (), "", "", (1, 1), (error(path, *where, problem),))
-        for number, slide in enumerate(data.get("events") or []):
-            if isinstance(slide, dict):
-                slides.append(_Slide(slide, at("events", number), f"event {number + 1}"))
-            else:
-                report.diagnostics.append(error(path, *located.where(("events", number)),
-                                                f"event {number + 1}: a slide is an object"))  # fmt: skip
-        for number, slide in enumerate(data.get("eras") or [] if isinstance(data.get("eras"), list) else []):
-            if isinstance(slide, dict):
-                eras.append(_Slide(slide, at("eras", number), f"era {number + 1}"))
-        if isinstance(data.get("title"), dict):
-            title_slide = _Slide(data["title"], at("title"), "title slide")
-        scale = data.get("scale", "human")
-        if scale not in ("human", "cosmological"):
-            odd = f"scale '{str(scale)[:20]}' is neither human nor cosmological"
-            report.diagnostics.append(warning(path, *located.where(("scale",)), odd))
+        else:
+            for number, slide in enumerate(data.get("events") or []):
+                if isinstance(slide, dict):
+                    slides.append(_Slide(slide, at("events", number), f"event {number + 1}"))
+                else:
+                    report.diagnostics.append(error(path, *located.where(("events", number)),
+                                                    f"event {number + 1}: a slide is an object"))  # fmt: skip
+            listed = data.get("eras")
+            for number, slide in enumerate(listed if isinstance(listed, list) else []):
+                if isinstance(slide, dict):
+                    eras.append(_Slide(slide, at("eras", number), f"era {number + 1}"))
+            if isinstance(data.get("title"), dict):
+                title_slide = _Slide(data["title"], at("title"), "title slide")
+            scale = data.get("scale", "human")
+            if scale not in ("human", "cosmological"):
+                odd = f"scale '{str(scale)[:20]}' is neither human nor cosmological"
+                report.diagnostics.append(warning(path, *located.where(("scale",)), odd))
     else:
         rows, problems = _sheet_slides(text, path)
         report.diagnostics += problems

@@ -344,3 +344,23 @@ def test_any_sheet_is_read_or_diagnosed(cells: list[list[str]]) -> None:
     reading = read_timelinejs(header + rows, "fuzz.csv")
     for diag in reading.diagnostics:
         assert diag.line >= 1 and diag.col >= 1 and diag.message
+
+
+def test_a_timelinejs2_file_imports_and_builds(site: Path) -> None:
+    written, diags = import_file("timelinejs", FIXTURES / "timelinejs2.json", site)
+    assert written == [] and [d.format().split("timelinejs2.json")[1] for d in diags] == [
+        ":22:21: error: event 4: month 13 is not 1 to 12"
+    ]
+    fixed = site.parent / "fixed.json"
+    fixed.write_text((FIXTURES / "timelinejs2.json").read_text(encoding="utf-8").replace("2020,13,1", "2020,12,1"))
+    written, diags = import_file("timelinejs", fixed, site)
+    assert written and not has_errors(diags)
+    assert any("the title slide 'A TimelineJS 2 file' is not used" in d.message for d in diags)
+    _, events = _build(site)
+    war = events["the-2020-war"]
+    assert (war["date"], war["end"], war["tags"]) == ("2020-09-27", "2020-11-10", ["Wars"])
+    assert war["sources"][0]["publisher"] == "Reuters"  # type: ignore[index]
+    assert events["ceasefire-in-force"]["date"] == "2020-11-10T00:00"
+    assert "midnight Moscow time" in str(events["ceasefire-in-force"]["summary"])
+    assert events["long-ago"]["date"] == "-0499"
+    assert [e.title for e in load_config(site).eras] == ["First war"]
