@@ -17,7 +17,7 @@ import yaml
 from timeline.content.model import check_id
 from timeline.content.yamldoc import YMap, load_yaml
 from timeline.errors import Diagnostic, error, warning
-from timeline.importers.timelinejs import Record, read_timelinejs, read_timelinesetter
+from timeline.importers.timelinejs import Record, TimelineJS, read_timelinejs, read_timelinesetter
 
 KINDS = ("timelinejs", "csv", "events-json")
 EVENTS_SCHEMA = "timeline-events/1"
@@ -143,13 +143,30 @@ def _add_eras(site_dir: Path, eras: list[Record], path: str, diags: list[Diagnos
     return [config]
 
 
+def _new_site_yaml(reading: TimelineJS, source: Path) -> str:
+    """Return the site.yaml of a new site made from a TimelineJS file: its title slide names it."""
+    title = reading.title or source.stem
+    settings = {"title": title, "description": reading.description, "language": "en", "timezone": "UTC"}
+    return "# Made by `timeline import timelinejs`; every field: `timeline help format`.\n" + to_yaml(settings)
+
+
+def _is_new_site(site_dir: Path) -> bool:
+    return not site_dir.exists() or (site_dir.is_dir() and not any(site_dir.iterdir()))
+
+
 def import_file(kind: str, source: Path, site_dir: Path, *, force: bool = False) -> tuple[list[Path], list[Diagnostic]]:
-    """Import ``source`` into the site at ``site_dir``; write nothing unless all of it was read."""
+    """Import ``source`` into the site at ``site_dir``; write nothing unless all of it was read.
+
+    A TimelineJS file may also start a new site in a missing or empty folder: its title slide
+    becomes the site's title and description. Into an existing site, the title slide is reported.
+    """
     path = str(source)
     if kind not in KINDS:
         return [], [error(path, 1, 1, f"unknown import kind '{kind}' (use {', '.join(KINDS)})")]
-    if not (site_dir / "site.yaml").is_file():
-        return [], [error(str(site_dir / "site.yaml"), 1, 1, "no site.yaml: import into a site folder")]
+    new_site = kind == "timelinejs" and _is_new_site(site_dir)
+    if not new_site and not (site_dir / "site.yaml").is_file():
+        hint = " (or, for a TimelineJS file, a missing or empty folder)" if kind == "timelinejs" else ""
+        return [], [error(str(site_dir / "site.yaml"), 1, 1, f"no site.yaml: import into a site folder{hint}")]
     try:
         text = source.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -165,7 +182,13 @@ def import_file(kind: str, source: Path, site_dir: Path, *, force: bool = False)
             files[content / "articles" / f"{ident}.md"] = article
         entities = {"actors.yaml": found.get("actors", {}), "places.yaml": found.get("places", {})}
     elif kind == "timelinejs":
-        events, eras, diags = read_timelinejs(text, path)
+        reading = read_timelinejs(text, path)
+        events, eras, diags = reading.events, list(reading.eras), list(reading.diagnostics)
+        if new_site:
+            files[site_dir / "site.yaml"] = _new_site_yaml(reading, source)
+        elif reading.title and not any(d.severity == "error" for d in diags):
+            unused = f"the title slide '{reading.title[:80]}' is not used: site.yaml already names the site"
+            diags.append(warning(path, *reading.title_at, f"{unused} (set its title and description to use it)"))
     else:
         events, diags = read_timelinesetter(text, path)
     for ident, record in events.items():
@@ -184,4 +207,4 @@ def import_file(kind: str, source: Path, site_dir: Path, *, force: bool = False)
     for name, records in entities.items():
         written += _merge_entities(content / name, records, diags)
     written += _add_eras(site_dir, eras, path, diags)
-    return written, diags
+    return list(dict.fromkeys(written)), diags

@@ -282,6 +282,8 @@ def _tljs_date(date: EDate, t: Translator) -> dict[str, Any]:
     # TimelineJS reads the wall-clock time and ignores zones, so the zone goes in display_date.
     names = ("year", "month", "day", "hour", "minute", "second")
     value: dict[str, Any] = {n: getattr(date, n) for n in names if getattr(date, n) is not None}
+    if value["year"] < 1:
+        value["year"] -= 1  # TimelineJS shows year -500 as "500 BCE": no year 0, unlike ours
     value["display_date"] = html.escape(t.date(date))
     return value
 

@@ -1,4 +1,4 @@
-"""Importers: TimelineJS JSON and Sheets CSV, TimelineSetter CSV, events.json; each result builds."""
+"""Importers: TimelineSetter CSV and events.json (TimelineJS: test_timelinejs.py); each result builds."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 from timeline.build.pipeline import build_site
-from timeline.content.config import load_config
 from timeline.errors import has_errors
 from timeline.importers.interchange import import_file
-from timeline.importers.timelinejs import markdown_of, tljs_date
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SITE = "title: Imported\nbase_url: https://example.org/imported/\n"
@@ -35,39 +33,6 @@ def _import_and_build(kind: str, source: Path, site: Path) -> dict[str, dict[str
     assert not errors and (out / "events.json").is_file(), errors
     document = json.loads((out / "events.json").read_text(encoding="utf-8"))
     return {e["id"]: e for e in document["events"]}
-
-
-def test_timelinejs_json_imports_and_builds(site: Path) -> None:
-    events = _import_and_build("timelinejs", FIXTURES / "timelinejs" / "caucasus.json", site)
-    assert set(events) == {"urartu-erebuni", "first-nagorno-karabakh-war", "fighting-2020", "talks-in-washington"}
-    bce = events["urartu-erebuni"]
-    assert bce["date"] == "-0781" and bce["precision"] == "year"
-    assert "Date given as: 782 BCE." in bce["summary"]
-    assert "**Urartu**" in bce["summary"] and bce["tags"] == ["history"]
-    war = events["first-nagorno-karabakh-war"]
-    assert (war["date"], war["end"]) == ("1988-02~", "1994-05-12")  # "c. February 1988" is approximate
-    assert "[the encyclopedia](<https://en.wikipedia.org/wiki/First_Nagorno-Karabakh_War>)" in war["summary"]
-    assert "javascript" not in war["summary"]
-    assert war["images"][0]["url"].startswith("https://upload.wikimedia.org/")
-    assert war["images"][0]["credit"] == "Wikimedia Commons"
-    assert events["fighting-2020"]["date"] == "2020-09-27T07:15"
-    assert events["talks-in-washington"]["images"] == []  # an <iframe> embed is not an image URL
-    eras = load_config(site).eras
-    assert [(e.title, e.span.edtf()) for e in eras] == [
-        ("First Nagorno-Karabakh war", "1988/1994"),
-        ("2020 war", "2020-09-27/2020-11-10"),
-    ]
-
-
-def test_timelinejs_sheet_csv_imports_and_builds(site: Path) -> None:
-    events = _import_and_build("timelinejs", FIXTURES / "timelinejs" / "sheet.csv", site)
-    assert set(events) == {"an-ancient-settlement", "fighting-erupts", "talks"}  # the title slide is not an event
-    assert events["an-ancient-settlement"]["date"] == "-0500"
-    assert events["fighting-erupts"]["date"] == "2020-09-27T07:15"
-    assert events["fighting-erupts"]["images"][0]["credit"] == "EPA"
-    assert (events["talks"]["date"], events["talks"]["end"]) == ("2020-10-23", "2020-10-24")
-    assert events["talks"]["summary"].strip() == 'Talks are expected, in Washington; "maybe".'
-    assert [e.title for e in load_config(site).eras] == ["First war"]
 
 
 def test_timelinesetter_csv_imports_and_builds(site: Path) -> None:
@@ -95,7 +60,7 @@ def test_unreadable_row_is_reported_with_its_line_and_nothing_is_written(site: P
 
 
 def test_existing_files_need_force(site: Path) -> None:
-    source = FIXTURES / "timelinejs" / "caucasus.json"
+    source = FIXTURES / "timelinejs" / "every-field.json"
     assert import_file("timelinejs", source, site)[0]
     target = site / "content/events/fighting-2020.yaml"
     target.write_text("title: Edited by hand\ndate: 2020\n", encoding="utf-8")
@@ -123,24 +88,6 @@ def test_wrong_inputs_are_diagnostics(site: Path, tmp_path: Path) -> None:
     written, diags = import_file("events-json", hostile, site)
     assert written == [] and has_errors(diags)
     assert not (site.parent / "escape.yaml").exists()
-
-
-def test_timelinejs_dates() -> None:
-    assert tljs_date({"year": "-500"}) == "-0500"
-    assert tljs_date({"year": 2020, "month": "10", "day": 23, "hour": 18, "minute": 1, "second": 5}) == (
-        "2020-10-23T18:01:05"
-    )
-    assert tljs_date({"year": ""}) is None
-    with pytest.raises(ValueError):
-        tljs_date({"year": 2020, "month": 2, "day": 30})
-
-
-def test_markdown_of_keeps_links_and_drops_scripts() -> None:
-    text, images = markdown_of(
-        '<p>A <a href="https://x.org/a">link</a> and *stars*<script>x</script></p><img src="i.jpg">'
-    )
-    assert text.startswith("A [link](<https://x.org/a>) and \\*stars\\*")
-    assert images == [("i.jpg", "")]
 
 
 def test_events_json_round_trip_keeps_calendars_milestones_and_open_ends(site: Path, tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ def test_timelinejs_json(example: tuple[Timeline, Path], make_site) -> None:
         }
     )
     events = json.loads(dict(render_open_data(index_site(root)))["timeline.json"])["events"]
-    assert events[0]["start_date"]["year"] == -500
+    assert events[0]["start_date"]["year"] == -501  # TimelineJS shows -501 as "501 BCE": it has no year 0
     assert events[0]["start_date"]["display_date"] == "501 BCE"
     assert events[0]["text"]["headline"] == "&lt;b&gt;Bold&lt;/b&gt; &amp; old"
     assert events[0]["group"] == "ancient"
