@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import SiteFactory
 from tests.integration.sitecrawl import broken_links, pages, tree_digest
+from tests.integration.test_html_valid import vnu_errors
 from timeline.build.pipeline import build_site
 from timeline.build.session import BuildSession
 
@@ -35,7 +36,8 @@ def site_files(events: int = EVENTS, articles: int = ARTICLES, size: int = SIZE)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, lxml.html.HtmlElement]:
+def paged_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the site of ``site_files`` once for the module, and return its output folder."""
     root = tmp_path_factory.mktemp("paged")
     site = root / "site"
     for rel, text in site_files().items():
@@ -47,6 +49,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, lxml.html.HtmlE
     result = build_site(site, out, cache=False)
     assert not result.failed(), [d.format() for d in result.diagnostics]
     assert broken_links(out, "/repo/") == []
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(paged_out: Path) -> dict[str, lxml.html.HtmlElement]:
+    out = paged_out
     parsed = pages(out)
     parsed["@sitemap"] = lxml.html.fromstring((out / "sitemap.xml").read_bytes())
     return parsed
@@ -117,6 +125,11 @@ def test_page_one_keeps_its_address_and_every_page_is_in_the_sitemap(built: dict
     # The site navigation still marks the section on its later pages.
     nav = built["articles/page/2/index.html"].xpath("//nav[@class='site-nav']//a[@aria-current='page']/text()")
     assert nav == ["Articles"]
+
+
+def test_paged_lists_are_valid_html(paged_out: Path) -> None:
+    paths = ("actors/putin/2/", "tags/war/4/", "sources/page/2/", "articles/page/2/", "places/karabakh/3/")
+    assert vnu_errors([paged_out / p / "index.html" for p in paths]) == []
 
 
 def test_pages_name_the_totals_not_their_share(built: dict[str, lxml.html.HtmlElement]) -> None:
