@@ -169,7 +169,7 @@ def test_a_long_timeline_part_gets_the_compact_picker(make_site: SiteFactory, tm
     assert broken_links(out, "/repo/") == []
 
 
-def test_a_crowded_year_is_split_by_month(make_site: SiteFactory, tmp_path: Path) -> None:
+def test_a_crowded_year_is_split_into_runs_of_months(make_site: SiteFactory, tmp_path: Path) -> None:
     files = {
         f"content/events/e{n:03d}.yaml": (
             f"title: Event {n}\ndate: 2020-{1 + n % 12:02d}-{1 + n % 28:02d}\n"
@@ -183,10 +183,18 @@ def test_a_crowded_year_is_split_by_month(make_site: SiteFactory, tmp_path: Path
     out = tmp_path / "out"
     assert not build_site(make_site(files), out, cache=False).failed()
     parts = sorted(p.name for p in (out / "timeline").iterdir())
-    assert parts == ["2020", *(f"2020-{m:02d}" for m in range(1, 13))]
-    march = pages(out)["timeline/2020-03/index.html"]
-    assert march.xpath("//details//a[@aria-current='page']/text()") == ["March 2020"]
-    assert len(march.xpath("//div[@id='events']//article")) == len([n for n in range(260) if n % 12 == 2])
+    # 261 events: the year-only one alone, then runs of months of at most 120 events (22 or 21 a month).
+    assert parts == ["2020", "2020-01", "2020-06", "2020-11"]
+    parsed = pages(out)
+    first = parsed["timeline/2020-01/index.html"]
+    assert first.xpath("//details//a[@aria-current='page']/text()") == ["January 2020 – May 2020"]
+    shown = [
+        a for part in parts for a in parsed[f"timeline/{part}/index.html"].xpath("//div[@id='events']//article/@id")
+    ]
+    assert sorted(shown) == sorted([f"event-e{n:03d}" for n in range(260)] + ["event-year-only"])
+    assert (
+        max(len(parsed[f"timeline/{part}/index.html"].xpath("//div[@id='events']//article")) for part in parts) <= 120
+    )
     assert broken_links(out, "/repo/") == []
 
 

@@ -49,8 +49,8 @@ def split_timeline(
 ) -> tuple[Part, ...]:
     """Return the parts of a long timeline (none when it fits on one page), in date order.
 
-    A crowded year is cut by month; its events known only to the year stay in a part of the year.
-    ``month_label`` names a month's part (``March 1994``).
+    A crowded year is cut into runs of months; its events known only to the year stay in a part of
+    the year. ``month_label`` names a month (``March 1994``).
     """
     if len(events) <= limit:
         return ()
@@ -72,12 +72,36 @@ def split_timeline(
             months: dict[int, list[Event]] = {}
             for event in group:
                 months.setdefault(event.span.start.month or 0, []).append(event)
-            for month, within in sorted(months.items()):
-                if month == 0:
-                    parts.append(Part(str(year), str(year), tuple(within)))
-                else:
-                    parts.append(Part(f"{year}-{month:02d}", month_label(year, month), tuple(within)))
+            if 0 in months:
+                parts.append(Part(str(year), str(year), tuple(months.pop(0))))
+            parts += _month_parts(year, months, limit, month_label)
     return tuple(parts)
+
+
+def _month_parts(
+    year: int, months: dict[int, list[Event]], limit: int, month_label: Callable[[int, int], str]
+) -> list[Part]:
+    """Return a crowded year's parts: runs of consecutive months of at most ``limit`` events together.
+
+    Months are joined (``January 1994 – April 1994``) so that a year just over the limit makes two
+    parts, not twelve small ones; a month over the limit alone is one part, as a year is.
+    """
+    runs: list[list[int]] = []
+    total = 0
+    for month in sorted(months):
+        if runs and total + len(months[month]) <= limit:
+            runs[-1].append(month)
+            total += len(months[month])
+        else:
+            runs.append([month])
+            total = len(months[month])
+    parts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        label = month_label(year, first) if first == last else f"{month_label(year, first)} – {month_label(year, last)}"
+        events = tuple(event for month in run for event in months[month])
+        parts.append(Part(f"{year}-{first:02d}", label, events))
+    return parts
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
