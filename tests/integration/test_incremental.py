@@ -74,6 +74,11 @@ def edit(site: Path, kind: str, target: int, word: str) -> None:
                 path.rename(path.with_name(f"renamed-{slug}-{target}.yaml"))
     elif kind == "theme":
         theme_edit(site, target, word)
+    elif kind == "pages":
+        # Pages of one to four entries: every list of the example site is paged, and later edits move entries.
+        config = site / "site.yaml"
+        text = re.sub(r"(?m)^page_size: .*\n", "", config.read_text(encoding="utf-8"))
+        config.write_text(text.rstrip("\n") + f"\npage_size: {1 + target % 4}\n", encoding="utf-8")
 
 
 OVERRIDES = {
@@ -119,9 +124,7 @@ def _cited(site: Path, event_id: str) -> bool:
 
 EDITS = st.lists(
     st.tuples(
-        st.sampled_from(
-            ["title", "date", "source", "publisher", "actor", "new", "remove", "rename", "delete", "site", "theme"]
-        ),
+        st.sampled_from("title date source publisher actor new remove rename delete site theme pages".split()),
         st.integers(min_value=0, max_value=50),
         st.sampled_from(["Alpha", "Beta", "Gamma", "Delta", "Ἀλφα", "אלפא"]),
     ),

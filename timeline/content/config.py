@@ -27,7 +27,21 @@ _FIELDS = (
     "author",
     "eras",
     "deploy",
+    "page_size",
 )
+
+PAGE_SIZE = 100
+"""Entries a list page shows when ``site.yaml`` gives no ``page_size`` (about 130 KB of event cards)."""
+
+PAGE_SIZE_MAX = 1000
+"""The largest ``page_size`` accepted: past it a page of event cards is over a megabyte."""
+
+
+def parse_page_size(text: str) -> int:
+    """Return the ``page_size`` setting as a number; raise ValueError when it is not 1 to ``PAGE_SIZE_MAX``."""
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= PAGE_SIZE_MAX:
+        raise ValueError(f"must be a whole number from 1 to {PAGE_SIZE_MAX}, not '{text}'")
+    return int(text)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,6 +78,8 @@ class SiteConfig:
     """Site-path globs that ``deploy`` publishes without scanning them for secrets."""
     source_date_epoch: int | None = None
     """``SOURCE_DATE_EPOCH`` in seconds, read once by ``load_config``; None when unset or blank."""
+    page_size: int = PAGE_SIZE
+    """Entries on one page of a list (sources, articles, actors, places, tags, and each one's page)."""
 
     @property
     def base_path(self) -> str:
@@ -225,6 +241,7 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
         eras=tuple(eras),
         output_at=mapping.where("output") if "output" in mapping else (1, 1),
         allow_secrets=_allow_secrets(mapping, rel, diags),
+        page_size=fields.parsed("page_size", parse_page_size) or PAGE_SIZE,
     )
 
 

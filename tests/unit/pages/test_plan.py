@@ -96,3 +96,57 @@ def test_split_timeline_incremental_equals_full(make_site: SiteFactory, tmp_path
         cold = tmp_path / f"cold-{rel.split('/')[-1]}"
         assert not build_site(site, cold).failed()
         assert tree_digest(tmp_path / "warm") == tree_digest(cold), rel
+
+
+def month_event(n: int, year: int, month: int | None) -> Event:
+    return Event(id=f"m{n}", path=f"content/events/m{n}.yaml", title=f"M{n}", span=DateSpan(EDate(year, month)))
+
+
+def test_a_crowded_year_is_split_by_month_and_keeps_its_year_only_events() -> None:
+    events = (
+        month_event(0, 1989, None),
+        month_event(1, 1994, None),
+        *(month_event(n, 1994, 3) for n in range(2, 6)),
+        month_event(6, 1994, 11),
+    )
+    parts = split_timeline(events, limit=4, month_label=lambda y, m: f"{m}/{y}")
+    assert [(p.key, p.label, len(p.events)) for p in parts] == [
+        ("1980s", "1980s", 1),
+        ("1994", "1994", 1),
+        ("1994-03", "3/1994", 4),
+        ("1994-11", "11/1994", 1),
+    ]
+    assert [e for p in parts for e in p.events] == list(events)
+
+
+def test_page_paths_match_the_plan_of_a_paged_site(make_site: SiteFactory) -> None:
+    from timeline.content.config import load_config
+    from timeline.content.linking import index_content
+    from timeline.content.reader import read_content
+    from timeline.pages.plan import page_paths, plan_pages
+
+    files = {
+        "site.yaml": "title: T\npage_size: 2\n",
+        **{
+            f"content/events/e{n}.yaml": f"title: E{n}\ndate: {2000 + n}\nactors: [putin]\ntags: [t{n % 2}]\n"
+            "sources:\n  - title: R\n    url: https://example.org/r\n"
+            for n in range(7)
+        },
+    }
+    config = load_config(make_site(files))
+    tl, diags = index_content(read_content(config)[0], config)
+    assert not [d for d in diags if d.severity == "error"]
+    planned = [spec.path for spec in plan_pages(tl)]
+    assert sorted(page_paths(tl)) == sorted(planned)
+    assert len(planned) == len(set(planned))
+    assert {"actors/putin/4/index.html", "tags/t0/2/index.html", "sources/page/4/index.html"} <= set(planned)
+    assert "actors/putin/5/index.html" not in planned
+
+
+def test_the_months_of_a_crowded_year_are_joined_up_to_the_limit() -> None:
+    events = tuple(month_event(n, 1994, month) for n, month in enumerate((1, 1, 2, 5, 5, 6)))
+    parts = split_timeline(events, limit=4, month_label=lambda y, m: f"{m}/{y}")
+    assert [(p.key, p.label, len(p.events)) for p in parts] == [
+        ("1994-01", "1/1994 – 2/1994", 3),
+        ("1994-05", "5/1994 – 6/1994", 3),
+    ]
