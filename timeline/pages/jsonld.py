@@ -83,6 +83,11 @@ def _era(era: Era) -> dict[str, Any]:
     return data
 
 
+def alternate_names(entries: tuple[tuple[str, str], ...], shown: str) -> list[dict[str, str]]:
+    """Return the names other than ``shown`` as JSON-LD language-tagged strings (``@value``, ``@language``)."""
+    return [{"@value": text, "@language": tag} for tag, text in entries if text != shown]
+
+
 def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@type": _ENTITY_TYPES.get(entity.kind, "Thing") if kind == "actor" else "Place",
@@ -90,6 +95,8 @@ def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
         "name": entity.name,
         "url": _url(tl, kind, entity.id),
     }
+    if entity.names:
+        data["alternateName"] = alternate_names(entity.names, entity.name)
     if entity.description:
         data["description"] = entity.description
     return data
@@ -108,6 +115,10 @@ def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict
     }
     if event.span.end:
         data["endDate"] = event.span.end.iso()
+    if event.titles:
+        data["alternateName"] = alternate_names(event.titles, event.title)
+    if event.language:
+        data["inLanguage"] = event.language
     summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
     if summary:
         data["description"] = summary
@@ -158,6 +169,8 @@ def article_data(tl: Timeline, article: Article) -> dict[str, Any]:
         "mainEntityOfPage": page,
         "inLanguage": article.language or tl.config.language,
     }
+    if article.titles:
+        data["alternativeHeadline"] = alternate_names(article.titles, article.title)
     if article.url:
         data["url"] = article.url
     if article.published:
