@@ -97,7 +97,7 @@ def render_chart(
         each = ", ".join(f"{format_number(v, language)} ({date_text(d)})" for d, v, _ in found)
         said.append(f"{name}: {each}")
     parts = [
-        f'<svg class="claim-chart-svg" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'<svg class="claim-chart-svg" role="img" aria-labelledby="{title_id}" aria-describedby="{desc_id}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">',
         f'<title id="{title_id}">{escape(strings("claims_chart"))}: {escape(group.quantity)}</title>',
         f'<desc id="{desc_id}">{escape("; ".join(said))}.</desc>',

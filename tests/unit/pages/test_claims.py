@@ -79,7 +79,7 @@ def test_chart_states_every_point_in_its_text_alternative() -> None:
     root = ET.fromstring(str(html))  # well-formed: names are escaped
     svg = root.find("svg")
     assert svg is not None and svg.get("role") == "img"
-    assert svg.get("aria-labelledby") == "chart-1-title chart-1-desc"
+    assert (svg.get("aria-labelledby"), svg.get("aria-describedby")) == ("chart-1-title", "chart-1-desc")
     assert root.findtext("svg/title") == "CLAIMS_CHART: Deaths"
     assert root.findtext("svg/desc") == "Ахмед: 300 (2020-10-05); <b>Bob</b>: 100 (2020-10-01), 2,000 (2020-10-03)."
     assert len(root.findall("svg/g")) == 3  # the grid, and one series for each claimant with a dated figure
