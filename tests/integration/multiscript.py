@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 NAMES = {
-    "armenia": {"en": "Armenia", "hy": "Հայաստան", "az": "Ermənistan", "ru": "Армения", "ar": "أرمينيا", "fa": "ارمنستان"},
+    "armenia": {"en": "Armenia", "hy": "Հայաստան", "az": "Ermənistan", "ru": "Армения", "ar": "أرمينيا",
+                "fa": "ارمنستان"},
     "azerbaijan": {"en": "Azerbaijan", "hy": "Ադրբեջան", "az": "Azərbaycan", "ru": "Азербайджан", "ar": "أذربيجان",
                    "fa": "جمهوری آذربایجان"},
     "russia": {"en": "Russia", "ru": "Россия", "ar": "روسيا", "fa": "روسیه"},

@@ -1,4 +1,4 @@
-"""A built site with Armenian, Azerbaijani, Russian, Arabic and Persian text: every text node in its language and direction."""
+"""A built site in Armenian, Azerbaijani, Russian, Arabic and Persian: every text node in its language and direction."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def test_every_non_latin_text_has_its_language_and_direction(tmp_path: Path) -> 
     # Thousands of texts in each script were checked, on every kind of page.
     assert seen["ARMENIAN"] > 200 and seen["CYRILLIC"] > 500 and seen["ARABIC"] > 1000, seen
     home = (out / "index.html").read_text(encoding="utf-8")
-    assert '<h4 class="event-title" lang="fa" dir="rtl">' in home and '<h4 class="event-title" lang="hy" dir="auto">' in home
+    assert '<h4 class="event-title" lang="fa" dir="rtl">' in home
+    assert '<h4 class="event-title" lang="hy" dir="auto">' in home
     assert 'class="badge claim-span"' in home and "61 – 5,000</bdi>, 4 claimants" in home
     # The other names are kept in the open data, with their languages.
     data = json.loads((out / "events.json").read_text(encoding="utf-8"))
@@ -119,3 +120,22 @@ def test_a_right_to_left_site_marks_left_to_right_text(tmp_path: Path) -> None:
     event = lxml.html.fromstring((out / "events" / "e0" / "index.html").read_bytes())
     numbers = [d.text for d in event.iter("data")]
     assert "۵٬۰۰۰" in numbers or "5٬000" in numbers or "5,000" in numbers, numbers
+
+
+def test_example_site_shows_the_span_of_figures_and_the_translation_of_its_quotes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = build_site(Path(__file__).resolve().parents[2], out, cache=False)
+    assert not result.failed(), [d.format() for d in result.diagnostics]
+    home = lxml.html.fromstring((out / "index.html").read_bytes())
+    card = home.get_element_by_id("event-putin-death-toll-statement")
+    (span,) = card.find_class("claim-span")
+    assert span.text_content() == "61 – 5,000, 4 claimants"
+    page = lxml.html.fromstring((out / "events" / "putin-death-toll-statement" / "index.html").read_bytes())
+    claims = page.get_element_by_id("claims")
+    # Every value in the example is an English paraphrase of the report: none is in quotation marks.
+    assert claims.findall(".//q") == [] and {c.text for c in claims.find_class("wording")} == {"paraphrased"}
+    rows = claims.get_element_by_id("claims-1").findall(".//tbody/tr")
+    assert [r.find("th").text_content() for r in rows][:2] == ["Vladimir Putin", "Official reports (both sides)"]
+    quote = page.get_element_by_id("source-1")
+    assert quote.find(".//blockquote").get("lang") == "id"
+    assert "There are many casualties on both sides" in quote.find_class("translation")[0].text_content()

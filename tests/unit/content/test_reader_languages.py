@@ -69,7 +69,8 @@ def test_bad_language_tags_and_mappings_are_located_errors(tmp_path: Path) -> No
     assert diags == [
         "content/actors.yaml:11:13: error: language 'Turkish!' is not a BCP 47 code such as en, id or pt-BR",
         "content/actors.yaml:2:23: error: name: language 'h y' is not a BCP 47 code such as en, id or pt-BR",
-        "content/actors.yaml:4:9: error: 'name' must be text, or a mapping of language codes to text (en: ..., hy: ...)",
+        "content/actors.yaml:4:9: error: 'name' must be text, or a mapping of language codes to text "
+        "(en: ..., hy: ...)",
         "content/actors.yaml:6:22: error: name: 'EN' is the same language as 'en'",
         "content/actors.yaml:8:24: error: name: the fa entry must be non-empty text",
         "content/articles/a.md:5:27: error: 'translation_language' without a 'translation'",
