@@ -11,6 +11,7 @@ import lxml.html
 import pytest
 
 from tests.integration.multiscript import write_site
+from tests.integration.test_html_valid import vnu_errors
 from timeline.build.pipeline import build_site
 
 SCRIPTS = {"ARMENIAN": {"hy"}, "CYRILLIC": {"ru"}, "ARABIC": {"ar", "fa"}}
@@ -101,6 +102,11 @@ def test_every_non_latin_text_has_its_language_and_direction(tmp_path: Path) -> 
     assert armenia["names"]["hy"] == "Հայաստան" and armenia["name"] == "Armenia" and armenia["name_language"] == "en"
     e1 = next(e for e in data["events"] if e["id"] == "e1")
     assert e1["titles"] == {"en": "Event 1", "hy": "Իրադարձություն 1"} and e1["language"] == "hy"
+    # Valid HTML: lang and dir where they may stand, the chart's SVG included.
+    files = [out / "index.html", out / "events" / "e10" / "index.html", out / "actors" / "armenia" / "index.html",
+             out / "articles" / "a1" / "index.html", out / "places" / "index.html"]  # fmt: skip
+    assert "claim-chart" in files[1].read_text(encoding="utf-8")
+    assert vnu_errors(files) == []
 
 
 def test_a_right_to_left_site_marks_left_to_right_text(tmp_path: Path) -> None:
