@@ -88,7 +88,7 @@ class _Reader:
         self.stats = stats
         self.digests: dict[str, str] = {}
         self.context = ""
-        """Digest of what a parse may look at besides the file (which image files exist, the site's zone)."""
+        """Digest of what a parse may look at besides the file: which image files exist, the zone, the language."""
         # Date-times without a zone are in the site's: the instant they name is checked in it.
         self.date = functools.partial(parse_date, zone=config.timezone)
         self.span = functools.partial(parse_span, zone=config.timezone)
@@ -531,8 +531,10 @@ def read_content(
         for line, col, problem in asset_problems(path):
             reader.fail(reader.rel(path), line, col, problem)
         assets.append(name)
-    # Events and articles check that the images they name exist, so the asset list is part of the key.
-    reader.context = hashlib.sha256("\n".join([config.timezone, *assets]).encode("utf-8")).hexdigest()[:16]
+    # Events and articles check that the images they name exist, so the asset list is part of the key;
+    # the site's language picks which of a record's titles is shown, so it is part of the key too.
+    key = "\n".join([config.timezone, config.language, *assets])
+    reader.context = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     total = len(grouped["events"]) + len(grouped["articles"])
     listed = _counted(grouped["events"], 0, total, progress)
     events = [e for f in listed if (e := reader.cached(f, YAML_CAP, reader.event_file))]

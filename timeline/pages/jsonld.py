@@ -95,8 +95,8 @@ def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
         "name": entity.name,
         "url": _url(tl, kind, entity.id),
     }
-    if entity.names:
-        data["alternateName"] = alternate_names(entity.names, entity.name)
+    if others := alternate_names(entity.names, entity.name):
+        data["alternateName"] = others
     if entity.description:
         data["description"] = entity.description
     return data
@@ -115,8 +115,8 @@ def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict
     }
     if event.span.end:
         data["endDate"] = event.span.end.iso()
-    if event.titles:
-        data["alternateName"] = alternate_names(event.titles, event.title)
+    if others := alternate_names(event.titles, event.title):
+        data["alternateName"] = others
     if event.language:
         data["inLanguage"] = event.language
     summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
@@ -169,8 +169,8 @@ def article_data(tl: Timeline, article: Article) -> dict[str, Any]:
         "mainEntityOfPage": page,
         "inLanguage": article.language or tl.config.language,
     }
-    if article.titles:
-        data["alternativeHeadline"] = alternate_names(article.titles, article.title)
+    if others := alternate_names(article.titles, article.title):
+        data["alternativeHeadline"] = others
     if article.url:
         data["url"] = article.url
     if article.published:

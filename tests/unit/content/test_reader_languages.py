@@ -7,8 +7,9 @@ from pathlib import Path
 
 from timeline.content.config import SiteConfig
 from timeline.content.model import Content
-from timeline.content.reader import read_content
+from timeline.content.reader import RecordMemo, read_content
 from timeline.errors import Diagnostic
+from timeline.incremental.memo import Memo
 
 EVENT = "date: 2020-09-27\nsources:\n  - title: Report\n    language: hy\n"
 
@@ -127,3 +128,16 @@ def test_bidi_controls_in_contributor_text_are_removed(tmp_path: Path) -> None:
     assert content.actors[0].name == "Evil actor"
     assert (content.events[0].title, content.events[0].summary) == ("Ceasefire gnikaerb", "ab")
     assert (content.articles[0].title, content.articles[0].body) == ("T", "Body  text\n")
+
+
+def test_a_kept_record_is_read_again_when_the_site_language_changes(tmp_path: Path) -> None:
+    (tmp_path / "content" / "events").mkdir(parents=True)
+    (tmp_path / "content" / "events" / "e.yaml").write_text("title: {en: Ceasefire, ru: Перемирие}\n" + EVENT)
+    memo: RecordMemo = Memo()
+    shown = []
+    for language in ("en", "ru", "en"):
+        config = dataclasses.replace(SiteConfig(root=tmp_path, title="T"), language=language)
+        content, diags = read_content(config, memo)
+        assert diags == []
+        shown.append(content.events[0].title)
+    assert shown == ["Ceasefire", "Перемирие", "Ceasefire"]
