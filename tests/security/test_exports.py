@@ -23,6 +23,8 @@ from timeline.content.config import load_config
 # One value carrying every attack: a right-to-left override, a script end tag, an attribute
 # break-out, a spreadsheet formula and a line break that would start a new line or property.
 EVIL = '=HYPERLINK("http://x") \u202e </script> "><svg onload=alert(1)> +cmd|\' /C calc\'!A0 \r\nX-INJ:1'
+READ = EVIL.replace("\u202e", "")
+"""``EVIL`` as it is read: bidi controls are removed from content and settings (docs/format.md)."""
 LINK = '=HYPERLINK("http://evil.example") '
 FORMULAS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -114,8 +116,8 @@ def test_timelinejs_every_html_field_is_escaped(built: Path) -> None:
     }
     for name, value in plain.items():
         assert tags_in(value) == [], name
-        assert html.unescape(value) == EVIL, name
-    assert tags_in(event["group"]) == [] and html.unescape(event["group"]) == "=1+1 " + EVIL
+        assert html.unescape(value) == READ, name
+    assert tags_in(event["group"]) == [] and html.unescape(event["group"]) == "=1+1 " + READ
     other = next(e for e in doc["events"] if e["unique_id"] == "e2")
     assert tags_in(other["group"]) == []
     dates = (event["display_date"], event["start_date"]["display_date"], doc["eras"][0]["start_date"]["display_date"])
@@ -123,7 +125,7 @@ def test_timelinejs_every_html_field_is_escaped(built: Path) -> None:
     # Our own sanitized HTML: only the tags our Markdown makes, never a script or an svg.
     assert set(tags_in(event["text"]["text"])) <= {"p", "a", "href"}
     # TimelineJS sets alt as a DOM property (img.alt = ...), where an entity would show as typed.
-    assert event["media"]["alt"] == EVIL
+    assert event["media"]["alt"] == READ
     del event["media"]["alt"]
     assert "svg" not in tags_in(json.dumps(doc)) and "<script" not in json.dumps(doc).lower()
 
@@ -135,7 +137,7 @@ def test_csv_no_cell_of_any_column_starts_a_formula(built: Path) -> None:
     assert all(not cell.startswith(FORMULAS) for cell in cells), [c for c in cells if c.startswith(FORMULAS)]
     by_column = dict(zip(rows[0], zip(*rows[1:], strict=True), strict=True))
     # The guard is a quote in front, the value kept whole behind it.
-    assert by_column["sources"][1] == "'" + LINK + EVIL.replace("\r\n", "\n")
+    assert by_column["sources"][1] == "'" + LINK + READ.replace("\r\n", "\n")
     assert by_column["title"][1] == "'+cmd"
     assert by_column["tags"][0].startswith("'=1+1")
 
@@ -146,7 +148,7 @@ def test_atom_feeds_and_sitemap_parse_and_keep_the_text(built: Path) -> None:
         feed = ET.fromstring((built / name).read_bytes())
         titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
         # XML turns the CR/LF into a LF; the rest comes back as written.
-        assert EVIL.replace("\r\n", "\n") in titles
+        assert READ.replace("\r\n", "\n") in titles
         for summary in feed.iterfind("a:entry/a:summary", ns):
             assert "script" not in tags_in(summary.text or "") and "svg" not in tags_in(summary.text or "")
     ET.fromstring((built / "sitemap.xml").read_bytes())
@@ -174,15 +176,16 @@ def test_icalendar_text_cannot_start_a_property(built: Path) -> None:
         assert len(names) > 3 and names <= ICS_NAMES, path
         assert all(PROPERTY.match(line) for line in lines), path
     summary = next(line for line in ics_properties((built / "events.ics").read_bytes()) if line.startswith("SUMMARY:"))
-    assert summary.startswith("SUMMARY:=HYPERLINK(\"http://x\") \u202e </script>") and summary.endswith("\\nX-INJ:1")
+    assert summary.startswith("SUMMARY:=HYPERLINK(\"http://x\")  </script>") and summary.endswith("\\nX-INJ:1")
 
 
 def test_json_exports_read_back_as_written(built: Path) -> None:
     events = json.loads((built / "events.json").read_text(encoding="utf-8"))
     e1 = next(e for e in events["events"] if e["id"] == "e1")
-    assert e1["title"] == EVIL and e1["images"][0]["caption"] == EVIL
+    assert e1["title"] == READ and e1["images"][0]["caption"] == READ
+    assert "\u202e" not in json.dumps(events["events"] + events["articles"], ensure_ascii=False)
     sources = json.loads((built / "sources.json").read_text(encoding="utf-8"))
-    assert {item["title"] for item in sources} >= {EVIL, '=HYPERLINK("http://evil.example") ' + EVIL}
+    assert {item["title"] for item in sources} >= {READ, '=HYPERLINK("http://evil.example") ' + READ}
     json.loads((built / "search.json").read_text(encoding="utf-8"))
 
 

@@ -10,6 +10,7 @@ import urllib.parse
 from pathlib import Path
 
 from timeline.content.dates import DateSpan, parse_span, zone_info
+from timeline.content.languages import neutralise
 from timeline.content.yamldoc import Fields, YMap, load_yaml
 from timeline.errors import Diagnostic, TimelineError, UsageError, error
 from timeline.layout import CONFIG_NAME, CONTENT_DIR, DEFAULT_OUTPUT, SOURCE_NAMES
@@ -139,6 +140,7 @@ def load_config(root: Path, *, base_url: str | None = None, output: Path | None 
         raise TimelineError(diags)
     if not isinstance(value, YMap):
         raise TimelineError([error(rel, 1, 1, "site.yaml must be a mapping of settings")])
+    neutralise(value)  # titles and descriptions are shown on every page: no bidi control may reorder them
     config = _config_from(value, root, rel, diags)
     if config is None or diags:
         raise TimelineError(diags)

@@ -18,6 +18,10 @@ STATUSES: tuple[Status, ...] = ("happened", "scheduled", "disputed", "reported")
 Qualifier = Literal["exact", "approximately", "more-than", "fewer-than", "at-least", "at-most"]
 QUALIFIERS: tuple[Qualifier, ...] = ("exact", "approximately", "more-than", "fewer-than", "at-least", "at-most")
 ACTOR_KINDS = ("person", "organisation", "country", "group")
+Wording = Literal["verbatim", "paraphrase"]
+WORDINGS: tuple[Wording, ...] = ("verbatim", "paraphrase")
+Localized = tuple[tuple[str, str], ...]
+"""(BCP 47 tag, text) of each language a name or title is written in, as written; () for a plain string."""
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -89,6 +93,10 @@ class Source:
     archive_url: str = ""
     language: str = ""
     quote: str = ""
+    translation: str = ""
+    translation_language: str = ""
+    quote_language: str = ""
+    """The language the quote is in: the source's (an article's own), else the site's."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -102,6 +110,8 @@ class Claim:
     qualifier: Qualifier = "exact"
     number: str = ""
     date: EDate | None = None
+    wording: Wording = "paraphrase"
+    """``verbatim``: ``value`` is the claimant's own words, shown in quotation marks; else a paraphrase."""
 
     @property
     def states_qualifier(self) -> bool:
@@ -127,6 +137,7 @@ class Quote:
     text: str
     speaker: str = ""
     translation: str = ""
+    translation_language: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -147,6 +158,11 @@ class Entity:
     description: str = ""
     path: str = ""
     line: int = 1
+    language: str = ""
+    """The language of ``description`` (and of ``name`` when it is a plain string); "" for the site's."""
+    names: Localized = ()
+    name_language: str = ""
+    """The language of ``name``, the display name (never "": the site's when nothing says otherwise)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -184,6 +200,11 @@ class Event:
     id_pos: tuple[int, int] = (1, 1)
     """Line and column of the ``id:`` value, or (1, 1) when the id comes from the file name."""
     milestones: tuple[Milestone, ...] = ()
+    language: str = ""
+    """The language of the title and summary as written (``language:``); "" for the site's."""
+    titles: Localized = ()
+    title_language: str = ""
+    """The language of ``title``, the display title (never "": the site's when nothing says otherwise)."""
 
     @property
     def disputed(self) -> bool:
@@ -218,6 +239,9 @@ class Article:
     refs: tuple[Ref, ...] = ()
     summary_col: int = 1
     id_pos: tuple[int, int] = (1, 1)
+    titles: Localized = ()
+    title_language: str = ""
+    """The language of ``title``, the display title (never "": the article's or the site's)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -18,10 +18,12 @@ from timeline.content.activecontent import asset_problems
 from timeline.content.calendars import CALENDARS, Calendar
 from timeline.content.config import SiteConfig
 from timeline.content.dates import DateSpan, EDate, parse_date, parse_span
+from timeline.content.languages import neutralise, pick
 from timeline.content.model import (
     ACTOR_KINDS,
     QUALIFIERS,
     STATUSES,
+    WORDINGS,
     Article,
     Claim,
     Content,
@@ -29,6 +31,7 @@ from timeline.content.model import (
     Entity,
     Event,
     Image,
+    Localized,
     Milestone,
     Quote,
     Ref,
@@ -41,8 +44,11 @@ from timeline.content.values import (
     ALLOWED_SCHEMES,
     ARTICLE_FIELDS,
     CLAIM_FIELDS,
+    ENTITY_FIELDS,
     EVENT_FIELDS,
     IMAGE_FIELDS,
+    QUOTE_FIELDS,
+    QUOTED_FIELDS,
     SOURCE_FIELDS,
     check_language,
     check_url,
@@ -77,13 +83,14 @@ class _Reader:
 
     def __init__(self, config: SiteConfig, memo: RecordMemo | None = None, stats: StatMemo | None = None) -> None:
         self.root = config.root
+        self.site_language = config.language
         self.content = config.content_dir
         self.diags: list[Diagnostic] = []
         self.memo = memo
         self.stats = stats
         self.digests: dict[str, str] = {}
         self.context = ""
-        """Digest of what a parse may look at besides the file (which image files exist, the site's zone)."""
+        """Digest of what a parse may look at besides the file: which image files exist, the zone, the language."""
         # Date-times without a zone are in the site's: the instant they name is checked in it.
         self.date = functools.partial(parse_date, zone=config.timezone)
         self.span = functools.partial(parse_span, zone=config.timezone)
@@ -151,6 +158,37 @@ class _Reader:
             return ""
         return value
 
+    def localized(self, fields: Fields, key: str, language: str) -> tuple[str, str, Localized]:
+        """Return a required name or title: its display text, that text's language, and every entry.
+
+        The field is a string (in ``language``) or a mapping of BCP 47 tags to text; the display
+        text is the site language's entry, else the first.
+        """
+        value = fields.mapping.get(key)
+        if not isinstance(value, YMap):
+            return fields.text(key, required=True), language, ()
+        entries: list[tuple[str, str]] = []
+        seen: dict[str, str] = {}
+        for tag, text in value.items():
+            problem = check_language(tag)
+            if problem:
+                self.fail(fields.path, *value.key_pos[tag], f"{key}: {problem}")
+                continue
+            if not isinstance(text, str) or not text.strip():
+                self.fail(fields.path, *value.where(tag), f"{key}: the {tag} entry must be non-empty text")
+                continue
+            other = seen.setdefault(tag.replace("_", "-").lower(), tag)
+            if other != tag:
+                self.fail(fields.path, *value.key_pos[tag], f"{key}: '{tag}' is the same language as '{other}'")
+                continue
+            entries.append((tag, text.strip()))
+        if not entries:
+            if not value:
+                fields.fail(key, f"'{key}' must be text, or a mapping of language codes to text (en: ..., hy: ...)")
+            return "", language, ()
+        tag, text = pick(entries, self.site_language)
+        return text, tag, tuple(entries)
+
     def tags(self, fields: Fields, refs: list[Ref]) -> tuple[str, ...]:
         # Tags are kept as refs too, so that two spellings of one tag page can be located.
         names, tag_refs = self.refs(fields, "tags", "tag")
@@ -188,12 +226,18 @@ class _Reader:
             if article:
                 line, col = f.where("article")
                 refs.append(Ref("article", article, line, col))
-                external = [k for k in SOURCE_FIELDS[2:] if k in record]
+                external = [k for k in SOURCE_FIELDS if k not in QUOTED_FIELDS and k in record]
                 if external:
                     f.fail(external[0], "a source is either an article id or an external reference, not both")
             elif not f.text("title") and not f.text("url"):
                 line, col = record.pos
                 self.fail(rel, line, col, "a source needs 'article' or an external reference with 'title' or 'url'")
+            translation = f.text("translation")
+            if translation and not f.text("quote"):
+                f.fail("translation", "a translation needs the 'quote' it translates")
+            if "translation_language" in record and not translation:
+                f.fail("translation_language", "'translation_language' without a 'translation'")
+            language = self.language(f)
             sources.append(
                 Source(
                     number=number,
@@ -204,8 +248,12 @@ class _Reader:
                     published=f.parsed("published", self.date),
                     accessed=f.parsed("accessed", self.date),
                     archive_url=self.url(f, "archive_url"),
-                    language=self.language(f),
+                    language=language,
                     quote=f.text("quote"),
+                    translation=translation,
+                    translation_language=self.language(f, "translation_language") or self.site_language,
+                    # An article's quote is in the article's language, which the article itself says.
+                    quote_language=language or ("" if article else self.site_language),
                 )
             )
         return tuple(sources)
@@ -226,6 +274,9 @@ class _Reader:
             number = f.text("number")
             if number and not re.match(r"^\d+(\.\d+)?$", number):
                 f.fail("number", f"number '{number}' must be digits only (put words in 'value')")
+            wording = f.text("wording", default="paraphrase")
+            if wording not in WORDINGS:
+                f.fail("wording", f"wording must be one of {', '.join(WORDINGS)} (verbatim: the claimant's own words)")
             claims.append(
                 Claim(
                     quantity=f.text("quantity", required=True),
@@ -235,6 +286,7 @@ class _Reader:
                     qualifier=qualifier if qualifier in QUALIFIERS else "exact",
                     number=number,
                     date=f.parsed("date", self.date),
+                    wording="verbatim" if wording == "verbatim" else "paraphrase",
                 )
             )
         return tuple(claims)
@@ -270,6 +322,7 @@ class _Reader:
         if not isinstance(value, YMap):
             self.fail(rel, 1, 1, "an event file must be a mapping of fields")
             return None
+        neutralise(value)
         f = Fields(value, rel, EVENT_FIELDS, self.diags)
         if is_true(f, "draft"):
             return None
@@ -304,7 +357,8 @@ class _Reader:
             corrections.append(Correction(date or EDate(1), c.text("text", required=True)))
         event_id = self.record_id(f, path)
         # Every field is read before giving up on a bad date, so that all its problems are reported at once.
-        title = f.text("title", required=True)
+        language = self.language(f)
+        title, title_language, titles = self.localized(f, "title", language or self.site_language)
         images = self.images(f, rel)
         updated = f.parsed("updated", self.date)
         claims = self.claims(f, rel, refs, len(sources))
@@ -331,6 +385,9 @@ class _Reader:
             summary_col=_text_pos(value, "summary")[1],
             id_pos=value.where("id") if "id" in value else (1, 1),
             milestones=milestones,
+            language=language,
+            titles=titles,
+            title_language=title_language,
         )
 
     def article(self, path: Path) -> Article | None:
@@ -354,6 +411,8 @@ class _Reader:
         if not isinstance(value, YMap):
             self.fail(rel, 2, 1, "front matter must be a mapping of fields")
             return None
+        neutralise(value)
+        body = neutralise(body)
         f = Fields(value, rel, ARTICLE_FIELDS, self.diags)
         if is_true(f, "draft"):
             return None
@@ -368,21 +427,29 @@ class _Reader:
         tags = self.tags(f, refs)
         quotes = []
         for record in f.records("quotes"):
-            q = Fields(record, rel, ("text", "speaker", "translation"), self.diags)
+            q = Fields(record, rel, QUOTE_FIELDS, self.diags)
             speaker = q.text("speaker")
             if speaker:
                 refs.append(Ref("actor", speaker, *q.where("speaker")))
-            quotes.append(Quote(q.text("text", required=True), speaker, q.text("translation")))
+            translation = q.text("translation")
+            if "translation_language" in record and not translation:
+                q.fail("translation_language", "'translation_language' without a 'translation'")
+            translated = self.language(q, "translation_language") or self.site_language
+            quotes.append(Quote(q.text("text", required=True), speaker, translation, translated))
         related = []
         for record in f.records("related"):
             r = Fields(record, rel, ("title", "url"), self.diags)
             related.append(RelatedReport(r.text("title", required=True), self.url(r, "url")))
+        language = self.language(f)
+        title, title_language, titles = self.localized(f, "title", language or self.site_language)
         return Article(
             id=self.record_id(f, path),
             path=rel,
-            title=f.text("title", required=True),
+            title=title,
+            titles=titles,
+            title_language=title_language,
             published=published,
-            language=self.language(f),
+            language=language,
             publisher=f.text("publisher"),
             author=f.text("author"),
             via=f.text("via"),
@@ -440,11 +507,15 @@ class _Reader:
             if not isinstance(record, YMap):
                 self.fail(rel, *value.where(key), f"'{key}' must be a mapping with at least 'name'")
                 continue
-            f = Fields(record, rel, ("name", "kind", "description"), self.diags)
+            neutralise(record)
+            f = Fields(record, rel, ENTITY_FIELDS, self.diags)
             kind = f.text("kind", default="place" if kinds is None else "group")
             if kinds is not None and kind not in kinds:
                 f.fail("kind", f"kind must be one of {', '.join(kinds)}")
-            out.append(Entity(key, f.text("name", required=True), kind, f.text("description"), rel, line))
+            language = self.language(f)
+            name, name_language, names = self.localized(f, "name", language or self.site_language)
+            entity = Entity(key, name, kind, f.text("description"), rel, line, language, names, name_language)
+            out.append(entity)
         return out
 
 
@@ -488,8 +559,10 @@ def read_content(
         for line, col, problem in asset_problems(path):
             reader.fail(reader.rel(path), line, col, problem)
         assets.append(name)
-    # Events and articles check that the images they name exist, so the asset list is part of the key.
-    reader.context = hashlib.sha256("\n".join([config.timezone, *assets]).encode("utf-8")).hexdigest()[:16]
+    # Events and articles check that the images they name exist, so the asset list is part of the key;
+    # the site's language picks which of a record's titles is shown, so it is part of the key too.
+    key = "\n".join([config.timezone, config.language, *assets])
+    reader.context = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     total = len(grouped["events"]) + len(grouped["articles"])
     listed = _counted(grouped["events"], 0, total, progress)
     events = [e for f in listed if (e := reader.cached(f, YAML_CAP, reader.event_file))]

@@ -20,16 +20,22 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 EVENT_FIELDS = (
     "id", "title", "date", "end", "summary", "places", "actors", "tags", "status", "sources",
     "related", "images", "updated", "corrections", "claims", "draft", "calendar", "milestones",
+    "language",
 )  # fmt: skip
 ARTICLE_FIELDS = (
     "id", "title", "published", "date", "language", "publisher", "author", "via", "url", "summary",
     "events", "actors", "places", "tags", "images", "quotes", "related", "draft",
 )  # fmt: skip
 SOURCE_FIELDS = (
-    "article", "quote", "title", "publisher", "url", "published", "accessed", "archive_url", "language",
+    "article", "quote", "translation", "translation_language", "title", "publisher", "url", "published",
+    "accessed", "archive_url", "language",
 )  # fmt: skip
 IMAGE_FIELDS = ("src", "url", "alt", "caption", "credit", "width", "height")
-CLAIM_FIELDS = ("quantity", "value", "number", "qualifier", "claimant", "date", "source")
+CLAIM_FIELDS = ("quantity", "value", "number", "qualifier", "claimant", "date", "source", "wording")
+QUOTE_FIELDS = ("text", "speaker", "translation", "translation_language")
+ENTITY_FIELDS = ("name", "kind", "description", "language")
+QUOTED_FIELDS = ("article", "quote", "translation", "translation_language")
+"""Source fields an article source may have too: the rest belong to an external reference."""
 
 
 def url_scheme(url: str) -> str | None:

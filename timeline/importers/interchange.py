@@ -58,11 +58,14 @@ def _event_from_json(record: Record) -> Record:
     for source in record.get("sources") or []:
         fields = {k: v for k, v in source.items() if k != "number"}
         sources.append(
-            {"article": fields["article"], "quote": fields.get("quote")} if fields.get("article") else fields
+            {k: fields.get(k) for k in ("article", "quote", "translation", "translation_language")}
+            if fields.get("article")
+            else fields
         )
     keys = ("title", "date", "end", "calendar", "summary", "places", "actors", "tags", "status", "sources", "related",
-            "images", "updated", "corrections", "claims", "milestones")  # fmt: skip
+            "images", "updated", "corrections", "claims", "milestones", "language")  # fmt: skip
     out = {k: record.get(k) for k in keys}
+    out["title"] = record.get("titles") or record.get("title")  # every language it was written in
     out |= {"sources": sources, "claims": claims}
     out["images"] = [{k: v for k, v in i.items() if v not in (None, "")} for i in record.get("images") or []]
     return out
@@ -72,6 +75,7 @@ def _article_text(record: Record) -> str:
     keys = ("title", "published", "language", "publisher", "author", "via", "url", "summary", "events", "actors",
             "places", "tags", "images", "quotes", "related")  # fmt: skip
     front = {k: record.get(k) for k in keys}
+    front["title"] = record.get("titles") or record.get("title")
     front["images"] = [{k: v for k, v in i.items() if v not in (None, "")} for i in record.get("images") or []]
     front["quotes"] = [{k: v for k, v in q.items() if v} for q in record.get("quotes") or []]
     front["related"] = [{k: v for k, v in r.items() if v} for r in record.get("related") or []]
@@ -100,7 +104,9 @@ def read_events_json(text: str, path: str) -> tuple[dict[str, Any], list[Diagnos
         for record in data.get(table) or []:
             if isinstance(record, dict) and not check_id(str(record.get("id", ""))):
                 fields = ("name", "kind", "description") if table == "actors" else ("name", "description")
-                found[table][str(record["id"])] = {k: record.get(k) for k in fields}
+                entity = {k: record.get(k) for k in fields}
+                entity |= {"name": record.get("names") or record.get("name"), "language": record.get("language")}
+                found[table][str(record["id"])] = entity
     return found, diags
 
 

@@ -33,6 +33,7 @@ VERSION = 1
 CSV_COLUMNS = (
     "id", "title", "date", "end", "precision", "status", "disputed", "places", "actors", "tags", "summary",
     "sources", "url",
+    "title_language", "titles",
 )  # fmt: skip
 
 
@@ -52,6 +53,8 @@ def _source(source: Source) -> dict[str, Any]:
         "number": source.number, "article": source.article, "title": source.title, "publisher": source.publisher,
         "url": source.url, "published": _date(source.published), "accessed": _date(source.accessed),
         "archive_url": source.archive_url, "language": source.language, "quote": source.quote,
+        "translation": source.translation,
+        "translation_language": source.translation_language if source.translation else "",
     }  # fmt: skip
 
 
@@ -67,6 +70,9 @@ def event_record(tl: Timeline, event: Event) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": event.id,
         "title": event.title,
+        "title_language": event.title_language,
+        "titles": dict(event.titles),
+        "language": event.language,
         "date": _span_date(event.span),
         "end": _date(end),
         "precision": start.precision,
@@ -91,6 +97,7 @@ def event_record(tl: Timeline, event: Event) -> dict[str, Any]:
                 "claimant": c.claimant,
                 "date": _date(c.date),
                 "source": c.source,
+                "wording": c.wording,
             }  # fmt: skip
             for c in event.claims
         ],
@@ -114,6 +121,8 @@ def article_record(tl: Timeline, article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
         "title": article.title,
+        "title_language": article.title_language,
+        "titles": dict(article.titles),
         "published": _date(article.published),
         "language": article.language,
         "publisher": article.publisher,
@@ -126,7 +135,11 @@ def article_record(tl: Timeline, article: Article) -> dict[str, Any]:
         "places": list(article.places),
         "tags": list(article.tags),
         "images": [_image(i) for i in article.images],
-        "quotes": [{"text": q.text, "speaker": q.speaker, "translation": q.translation} for q in article.quotes],
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "translation": q.translation,
+             "translation_language": q.translation_language if q.translation else ""}
+            for q in article.quotes
+        ],  # fmt: skip
         "related": [{"title": r.title, "url": r.url} for r in article.related],
         "notes": article.body,
         "page": site_url(tl.config, page_path("article", article.id)),
@@ -134,7 +147,10 @@ def article_record(tl: Timeline, article: Article) -> dict[str, Any]:
 
 
 def _entity(entity: Entity, *, place: bool) -> dict[str, Any]:
-    record = {"id": entity.id, "name": entity.name, "kind": entity.kind, "description": entity.description}
+    record = {
+        "id": entity.id, "name": entity.name, "name_language": entity.name_language, "names": dict(entity.names),
+        "language": entity.language, "kind": entity.kind, "description": entity.description,
+    }  # fmt: skip
     if place:
         del record["kind"]
     return record
@@ -198,6 +214,8 @@ def event_row(tl: Timeline, event: Event) -> str:
             html_text(tl.html.get(f"event:{event.id}:summary", "")),
             "; ".join(sources),
             site_url(tl.config, page_path("event", event.id)),
+            event.title_language,
+            "; ".join(f"{tag}: {text}" for tag, text in event.titles),
         ]  # fmt: skip
     )
 
@@ -342,17 +360,21 @@ def events_json_schema() -> dict[str, Any]:
     text = {"type": "string"}
     date = {"type": ["string", "null"], "description": "a date of docs/format.md: 1994, 2020-10, 2020-09-27~, ..."}
     words = {"type": "array", "items": text}
+    localized = {"type": "object", "additionalProperties": text, "description": "BCP 47 tag -> the text in it"}
     image = {"type": "object", "properties": {k: text for k in ("src", "url", "alt", "caption", "credit")}
              | {"width": {"type": ["integer", "null"]}, "height": {"type": ["integer", "null"]}}}  # fmt: skip
     source = {"type": "object", "required": ["number"], "properties": {
         "number": {"type": "integer"}, "published": date, "accessed": date,
-        **{k: text for k in ("article", "title", "publisher", "url", "archive_url", "language", "quote")}}}  # fmt: skip
+        **{k: text for k in ("article", "title", "publisher", "url", "archive_url", "language", "quote", "translation",
+                             "translation_language")}}}  # fmt: skip
     claim = {"type": "object", "required": ["quantity", "value", "claimant", "source"], "properties": {
         "quantity": text, "value": text, "number": {"type": ["number", "null"]}, "claimant": text, "date": date,
         "qualifier": {"enum": ["exact", "approximately", "more-than", "fewer-than", "at-least", "at-most"]},
-        "source": {"type": "integer", "description": "1-based number of one of the event's sources"}}}  # fmt: skip
+        "source": {"type": "integer", "description": "1-based number of one of the event's sources"},
+        "wording": {"enum": ["verbatim", "paraphrase"]}}}  # fmt: skip
     event = {"type": "object", "required": ["id", "title", "date"], "properties": {
-        "id": text, "title": text, "date": date, "end": date, "summary": {"type": "string", "description": "Markdown"},
+        "id": text, "title": text, "title_language": text, "titles": localized, "language": text,
+        "date": date, "end": date, "summary": {"type": "string", "description": "Markdown"},
         "precision": {"enum": list(PRECISIONS), "description": "derived"},
         "end_precision": {"enum": [*PRECISIONS, None], "description": "derived"},
         "calendar": {"enum": ["gregorian", "julian"], "description": "the calendar the dates are written in"},
@@ -377,14 +399,18 @@ def events_json_schema() -> dict[str, Any]:
             "notes": {"type": "string", "description": "Markdown body"},
             "quotes": {
                 "type": "array",
-                "items": {"type": "object", "properties": {"text": text, "speaker": text, "translation": text}},
+                "items": {"type": "object", "properties": {k: text for k in ("text", "speaker", "translation",
+                                                                             "translation_language")}},
             },
             "related": {"type": "array", "items": {"type": "object", "properties": {"title": text, "url": text}}},
-            **{k: text for k in ("id", "title", "language", "publisher", "author", "via", "url", "summary", "page")},
+            "titles": localized,
+            **{k: text for k in ("id", "title", "title_language", "language", "publisher", "author", "via", "url",
+                                 "summary", "page")},
         },
     }
     entity = {"type": "object", "required": ["id", "name"],
-              "properties": {k: text for k in ("id", "name", "kind", "description")}}  # fmt: skip
+              "properties": {k: text for k in ("id", "name", "name_language", "language", "kind", "description")}
+              | {"names": localized}}  # fmt: skip
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA,

@@ -115,6 +115,11 @@ def _era(era: Era) -> dict[str, Any]:
     return {"@type": "Event", "name": era.title, **date_properties(era.span, "en")}
 
 
+def alternate_names(entries: tuple[tuple[str, str], ...], shown: str) -> list[dict[str, str]]:
+    """Return the names other than ``shown`` as JSON-LD language-tagged strings (``@value``, ``@language``)."""
+    return [{"@value": text, "@language": tag} for tag, text in entries if text != shown]
+
+
 def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@type": _ENTITY_TYPES.get(entity.kind, "Thing") if kind == "actor" else "Place",
@@ -122,6 +127,8 @@ def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
         "name": entity.name,
         "url": _url(tl, kind, entity.id),
     }
+    if others := alternate_names(entity.names, entity.name):
+        data["alternateName"] = others
     if entity.description:
         data["description"] = entity.description
     return data
@@ -142,6 +149,10 @@ def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict
         data["subEvent"] = [
             {"@type": "Event", "name": m.label, **date_properties(m.span, tl.config.language)} for m in event.milestones
         ]
+    if others := alternate_names(event.titles, event.title):
+        data["alternateName"] = others
+    if event.language:
+        data["inLanguage"] = event.language
     summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
     if summary:
         data["description"] = summary
@@ -192,6 +203,8 @@ def article_data(tl: Timeline, article: Article) -> dict[str, Any]:
         "mainEntityOfPage": page,
         "inLanguage": article.language or tl.config.language,
     }
+    if others := alternate_names(article.titles, article.title):
+        data["alternativeHeadline"] = others
     if article.url:
         data["url"] = article.url
     if article.published:

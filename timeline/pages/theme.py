@@ -15,6 +15,9 @@ from timeline.content.sourcefile import link_problem, walk_sources
 from timeline.errors import Diagnostic, error
 from timeline.incremental.deps import Tape
 from timeline.layout import THEMES_DIR, builtin_themes
+from timeline.pages.claimchart import claim_chart
+from timeline.pages.claims import claim_span, compare_claims
+from timeline.pages.direction import lang_attrs, number
 
 
 def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
@@ -40,7 +43,7 @@ def make_environment(config: SiteConfig) -> ThemeEnvironment:
         for d in sorted(builtin_themes().iterdir())
         if (d / "templates").is_dir()
     }
-    return ThemeEnvironment(
+    env = ThemeEnvironment(
         loader=jinja2.ChoiceLoader([*chain, jinja2.PrefixLoader(by_name)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -48,6 +51,12 @@ def make_environment(config: SiteConfig) -> ThemeEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # Pure helpers of the page being rendered (languages, figures, claims): no per-build state.
+    env.globals.update(
+        lang_attrs=lang_attrs, number=number, compare_claims=compare_claims, claim_span=claim_span,
+        claim_chart=claim_chart,
+    )  # fmt: skip
+    return env
 
 
 class ThemeEnvironment(jinja2.Environment):
