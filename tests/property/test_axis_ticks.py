@@ -67,7 +67,7 @@ def test_labels_fit_side_by_side_and_inside_the_stretch_at_every_width(start: fl
 
 
 @settings(max_examples=200, deadline=None)
-@given(year=st.integers(-10**10, 10**5))
+@given(year=st.integers(-(10**10), 10**5))
 def test_years_read_as_written_with_no_minus_sign(year: int) -> None:
     text = format_year(year)
     assert "-" not in text

@@ -121,8 +121,8 @@ def position(date: EDate, *, end: bool = False) -> float:
     if date.hour is None:
         return _instant(year, month, day, 1440.0 if end else 0.0)
     minute = date.hour * 60 + (date.minute or 0) + (date.second or 0) / 60
-    # A time names an instant: its end is the next minute, so it still has a (thin) extent.
-    return _instant(year, month, day, minute + (1.0 if end else 0.0))
+    # A time names an instant: its end is the next minute (or second), so it still has a (thin) extent.
+    return _instant(year, month, day, minute + ((1.0 if date.second is None else 1 / 60) if end else 0.0))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -462,7 +462,9 @@ def _bucket_step(stretch: Stretch) -> tuple[str, int]:
     )
 
 
-def period_name(lo: tuple[int, int, int, int], hi: tuple[int, int, int, int], unit: str, step: int, t: Translator) -> str:
+def period_name(
+    lo: tuple[int, int, int, int], hi: tuple[int, int, int, int], unit: str, step: int, t: Translator
+) -> str:
     """Return the name of the period from boundary ``lo`` up to boundary ``hi`` (exclusive)."""
     year, month, day, minute = lo
     if unit == "year":
@@ -481,7 +483,8 @@ def period_name(lo: tuple[int, int, int, int], hi: tuple[int, int, int, int], un
         ly, lm, ld, _ = _calendar(end)
         return first if (ly, lm, ld) == (year, month, day) else f"{first} – {_day_title(ly, lm, ld, t)}"
     end_minute = hi[3] if hi[:3] == lo[:3] else 1440
-    return f"{_day_title(year, month, day, t)}, {minute // 60:02d}:{minute % 60:02d}–{end_minute // 60:02d}:{end_minute % 60:02d}"
+    clock = f"{minute // 60:02d}:{minute % 60:02d}–{end_minute // 60:02d}:{end_minute % 60:02d}"
+    return f"{_day_title(year, month, day, t)}, {clock}"
 
 
 def _month_title(year: int, month: int, t: Translator) -> str:
@@ -510,6 +513,9 @@ def buckets(stretch: Stretch, events: Sequence[Event], t: Translator) -> list[Bu
     """Return the non-empty periods of ``stretch`` (at most ``MAX_BUCKETS``), each with its events."""
     unit, step = _bucket_step(stretch)
     bounds = list(_boundaries(stretch.start, stretch.end, unit, step))
+    if unit == "year" and step > 1 and stretch.start < 1 < stretch.end and all(at != 1.0 for at, _ in bounds):
+        # No year 0 between 1 BCE and 1: without a boundary at 1, the period across it would be twice as long.
+        bounds = sorted([*bounds, (1.0, (1, 1, 1, 0))])
     if not bounds or bounds[0][0] > stretch.start + 1e-9:
         y, m, d, minute = _calendar(stretch.start)
         bounds.insert(0, (stretch.start, (y, m, d, int(minute))))
@@ -596,9 +602,13 @@ def _stretch_svg(
             parts.append(f'<line x1="{x}" x2="{x}" y1="{_num(base_y - 4)}" y2="{_num(base_y + 4)}"/>')
         for tick in ticks:
             anchor = "" if tick.anchor == "middle" else f' text-anchor="{tick.anchor}"'
-            parts.append(f'<text x="{_pct(stretch.x(tick.centre))}" y="{_num(base_y + 18)}"{anchor}>{escape(tick.label)}</text>')
+            parts.append(
+                f'<text x="{_pct(stretch.x(tick.centre))}" y="{_num(base_y + 18)}"{anchor}>{escape(tick.label)}</text>'
+            )
         parts.append("</g>")
-    parts.append(f'<line class="baseline" x1="0" x2="100%" y1="{_num(base_y)}" y2="{_num(base_y)}" aria-hidden="true"/>')
+    parts.append(
+        f'<line class="baseline" x1="0" x2="100%" y1="{_num(base_y)}" y2="{_num(base_y)}" aria-hidden="true"/>'
+    )
     if told_apart:
         parts.append('<g class="marks">')
         for n, (event, lane) in enumerate(zip(events, lanes, strict=True)):
@@ -626,9 +636,11 @@ def _stretch_svg(
             x0, x1 = stretch.x(bucket.start), stretch.x(bucket.end)
             name = escape(f"{bucket.name}: {t.count('n_events', count)}")
             href = escape(locate(bucket.events[0], unit))
+            tab = 0 if n == 0 else -1
+            width = _pct(max(x1 - x0 - 0.3, 0.5))
             parts.append(
-                f'<a href="{href}" class="bucket" tabindex="{0 if n == 0 else -1}" aria-label="{name}"><title>{name}</title>'
-                f'<rect x="{_pct(x0)}" y="{_num(base_y - h)}" width="{_pct(max(x1 - x0 - 0.3, 0.5))}" height="{_num(h)}"/></a>'
+                f'<a href="{href}" class="bucket" tabindex="{tab}" aria-label="{name}"><title>{name}</title>'
+                f'<rect x="{_pct(x0)}" y="{_num(base_y - h)}" width="{width}" height="{_num(h)}"/></a>'
             )
         parts.append("</g>")
     return (
@@ -721,9 +733,7 @@ def render_axis(
             lane_count = max(lane_count, 1 + max(lanes, default=0))
     # Width: half by time covered, half by number of events, so a busy month is not a sliver beside a decade.
     total = sum(p.end - p.start for p in parts)
-    shares = [
-        0.5 * (s.end - s.start) / total + 0.5 * len(g) / len(chosen) for s, g in zip(parts, groups, strict=True)
-    ]
+    shares = [0.5 * (s.end - s.start) / total + 0.5 * len(g) / len(chosen) for s, g in zip(parts, groups, strict=True)]
     shown: set[str] = set()
     for index, (stretch, group) in enumerate(zip(parts, groups, strict=True)):
         svg = _stretch_svg(tl, stretch, group, t, index, lane_count, locate, shown)
@@ -743,12 +753,14 @@ def render_axis(
     for kind, key in LEGEND:
         if kind in shown:
             out.append(
-                f'<li><svg class="key" width="18" height="14" aria-hidden="true">{_KEYS[kind]}</svg>{escape(t(key))}</li>'
+                f'<li><svg class="key" width="18" height="14" aria-hidden="true">{_KEYS[kind]}</svg>'
+                f"{escape(t(key))}</li>"
             )
     for number, era in enumerate(tl.config.eras):
         if f"era:{number}" in shown:
             out.append(
-                f'<li><span class="swatch era-{number % 4}" aria-hidden="true"></span>{escape(t("era"))}: {escape(era.title)}</li>'
+                f'<li><span class="swatch era-{number % 4}" aria-hidden="true"></span>'
+                f"{escape(t('era'))}: {escape(era.title)}</li>"
             )
     out.append("</ul>")
     out.append("</figure>")
