@@ -25,6 +25,8 @@ SITES: dict[str, list[str]] = {
     "single": ["0387~"],
     "minutes": [f"2020-10-23T{8 + m // 60:02d}:{m % 60:02d}" for m in range(5, 580, 29)],
     # More than 300 events: split into parts by decade; the Cold War era overlaps only the first two.
+    # A right-to-left page with Arabic month names on its ticks.
+    "rtl": [f"2020-{m:02d}-{d:02d}" for m in range(1, 13) for d in (3, 17)],
     "split": [f"{1985 + n % 40}-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(400)],
 }
 
@@ -53,7 +55,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     for name, dates in SITES.items():
-        write_site(root / name, dates, ERAS)
+        write_site(root / name, dates, ERAS + ("language: ar\n" if name == "rtl" else ""))
         result = build_site(root / name, out / name, base_url=f"/{name}/", cache=False)
         assert not result.failed(), [d.format() for d in result.diagnostics]
     # The example as published under /timeline/: its links are root-relative paths.
@@ -87,7 +89,7 @@ LABEL_BOXES = """() => Array.from(document.querySelectorAll('.axis-part')).map(p
 def test_tick_labels_are_neither_clipped_nor_overlapping(browser: Browser, served: str, width: int) -> None:
     page = open_page(browser, width)
     try:
-        for name in ("bce", "modern", "single", "minutes"):
+        for name in ("bce", "modern", "single", "minutes", "rtl"):
             page.goto(f"{served}{name}/")
             parts = page.evaluate(LABEL_BOXES)
             labels = [text for part in parts for _, _, text in part["texts"]]

@@ -616,11 +616,11 @@ def _stretch_svg(
             parts.append(_mark(event, stretch, lane, href, f"{event.title}, {t.span(event.span)}", n == 0))
             point = event.span.end is None and event.span.start.precision not in ("year", "month")
             shown.add("point" if point else "period" if event.span.end is None else "range")
-            if event.span.start.uncertain or event.span.start.approximate:
-                shown.add("uncertain")
+            if point and (event.span.start.uncertain or event.span.start.approximate):
+                shown.add("uncertain")  # drawn as a hollow dashed dot; a bar shows its period alone
             if event.disputed:
                 shown.add("disputed")
-            if event.status == "scheduled":
+            if point and event.status == "scheduled":
                 shown.add("scheduled")
         parts.append("</g>")
     else:

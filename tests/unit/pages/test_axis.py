@@ -149,3 +149,42 @@ def test_positions_and_stretches() -> None:
     assert [(p.start, p.end, p.monthly) for p in parts][0] == (1988.0, 1995.0, False)
     assert parts[1].monthly and parts[1].start <= 2020.7 and parts[1].end >= 2020.8
     assert len(stretches([(2000.0, 2001.0), (2001.5, 2002.0)])) == 1
+
+
+def test_legend_names_each_kind_of_mark_drawn_and_no_other(tmp_path: Path) -> None:
+    tl = make_site(
+        tmp_path,
+        {
+            "day": "title: Day\ndate: 2020-01-05\n",
+            "range": "title: Range\ndate: 2020-02-01/2020-03-01\n",
+            "month": "title: Month\ndate: 2020-04\n",
+            "maybe": "title: Maybe\ndate: 2020-06-01?\n",
+            "later": "title: Later\ndate: 2020-09-01\nstatus: scheduled\n",
+        },
+    )
+    tree = parse(render_axis(tl))
+    legend = [li.text_content() for li in tree.xpath("//ul[@class='axis-legend']/li")]
+    assert legend == [
+        "An event on a day or at a time",
+        "An event over a range of dates",
+        "An event dated to a month or a year",
+        "Uncertain or approximate date",
+        "Scheduled",
+    ]
+    only_days = parse(render_axis(make_site(tmp_path / "days", {"d": "title: D\ndate: 2020-01-05\n"})))
+    assert [li.text_content() for li in only_days.xpath("//ul[@class='axis-legend']/li")] == [legend[0]]
+
+
+def test_axis_of_some_events_links_its_bars_to_the_pages_that_list_them(tmp_path: Path) -> None:
+    events = {f"e{i}": f"title: E{i}\ndate: {1990 + i % 20}-03-01\n" for i in range(120)}
+    tl = make_site(tmp_path, events)
+    late = [e for e in tl.events if e.span.start.year >= 2000]
+    tree = parse(render_axis(tl, events=late, page_of=lambda event: f"/tl/timeline/{event.span.start.year // 10}0s/"))
+    hrefs = [a.get("href") for a in tree.xpath("//a[@class='bucket']")]
+    assert hrefs and all(
+        h.startswith("/tl/timeline/2000s/#y200") or h.startswith("/tl/timeline/2010s/#y201") for h in hrefs
+    )
+    assert tree.xpath("//*[@role='group']/@aria-label") == ["2000 – 2009"]
+    names = [a.get("aria-label") for a in tree.xpath("//a[@class='bucket']")]
+    assert names[0] == "January 2000 – June 2000: 6 events"
+    assert hrefs[0] == "/tl/timeline/2000s/#y2000-03"
