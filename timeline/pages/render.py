@@ -249,9 +249,13 @@ def _globals(
         # The shading is part of the key: a kept card always has the classes its date gives now.
         return piece("_card.html", event, f"{level}:{eras}:{classes}", level=level, era_class=classes)
 
+    split: list[tuple[Any, ...]] = []  # the parts, made once per build when a page first asks
+
     def time_axis(part: str | None = None) -> Markup:
         tape.add("all")  # the axis shows every event (of its part, which depends on every event)
-        parts = split_timeline(tl.events)
+        if not split:
+            split.append(split_timeline(tl.events))
+        parts = split[0]
         if part is not None:
             events = next((p.events for p in parts if p.key == part), ())
             return render_axis(tl, strings, events=events)
