@@ -252,13 +252,18 @@ def _globals(
     split: list[tuple[Any, ...]] = []  # the parts, made once per build when a page first asks
 
     def time_axis(part: str | None = None) -> Markup:
-        tape.add("all")  # the axis shows every event (of its part, which depends on every event)
         if not split:
             split.append(split_timeline(tl.events))
         parts = split[0]
         if part is not None:
+            # A part's axis reads only its own events (which they are is the page's plan), and of them
+            # only what the axis shows: renaming an event renders again the part that holds it, not all.
             events = next((p.events for p in parts if p.key == part), ())
+            for event in events:
+                for field in AXIS_FIELDS:
+                    tape.add(f"rec:event:{field}:{event.id}")
             return render_axis(tl, strings, events=events)
+        tape.add("all")  # the overview's axis shows every event, and which part holds each
         if not parts:
             return render_axis(tl, strings)
         where = {event.id: p.key for p in parts for event in p.events}
@@ -289,6 +294,10 @@ def _globals(
         ),
     }
     return shared
+
+
+AXIS_FIELDS = ("id", "title", "span", "status", "disputed")
+"""The fields of an event that its mark on the axis shows."""
 
 
 def _absolute(config: SiteConfig, path: str) -> str:
