@@ -166,6 +166,7 @@ def test_skip_link_lands_past_the_axis(browser: Browser, served: str) -> None:
     page = open_page(browser)
     try:
         page.goto(f"{served}bce/")
+        assert page.text_content("#y-499-title") == "500 BCE"  # headings name years as the axis does
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "skip"
         page.keyboard.press("Enter")

@@ -30,7 +30,7 @@ from timeline.errors import Diagnostic, error
 from timeline.incremental.deps import Digests, KeyTable, Resolved, Tape
 from timeline.incremental.memo import Fragments, Memo
 from timeline.layout import builtin_themes
-from timeline.pages.axis import render_axis
+from timeline.pages.axis import format_year, render_axis
 from timeline.pages.i18n import Strings, Translator, site_strings
 from timeline.pages.jsonld import Ranges, page_data
 from timeline.pages.plan import PageSpec, plan_pages, split_timeline
@@ -283,6 +283,7 @@ def _globals(
         "absolute": lambda path: _absolute(config, path),
         "html": html,
         "time_axis": time_axis,
+        "format_year": format_year,  # "500 BCE", as the axis labels years
         "structured_data": structured_data,
         "card": card,
         "source_rows": lambda event: piece("_source_rows.html", event, ""),
