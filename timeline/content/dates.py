@@ -418,7 +418,7 @@ class DateSpan:
 # Display
 
 
-def format_year(year: int, locale: str = "en") -> str:
+def format_year(year: int, locale: str = "en", *, short: bool = False) -> str:
     """Return a year in words: the one way every output writes a year.
 
     Astronomical numbering in, historians' out: year 0 is 1 BCE, -94 is 95 BCE; years before
@@ -428,12 +428,14 @@ def format_year(year: int, locale: str = "en") -> str:
     ('2020', '1 BCE', '95 BCE', '13.8 billion years ago')
     >>> format_year(-94, "id"), format_year(-170_000_002, "id")
     ('95 SM', '170 juta tahun yang lalu')
+
+    ``short`` abbreviates deep time for narrow places such as axis ticks: ``13.8B years ago``.
     """
-    return _year_words(year, locale)
+    return _year_words(year, locale, short)
 
 
 @functools.lru_cache(maxsize=4096)
-def _year_words(year: int, locale: str) -> str:
+def _year_words(year: int, locale: str, short: bool = False) -> str:
     words = _words(locale)
     if year < DEEP_TIME:
         ago = PRESENT - year
@@ -443,11 +445,14 @@ def _year_words(year: int, locale: str) -> str:
         if rounded < 1_000_000:
             number = babel.numbers.format_decimal(rounded, locale=locale)
         else:
-            number = babel.numbers.format_compact_decimal(rounded, format_type="long", locale=locale, fraction_digits=2)
+            kind = "short" if short else "long"
+            number = babel.numbers.format_compact_decimal(rounded, format_type=kind, locale=locale, fraction_digits=2)
         return words["ago"].format(number)
     if year < 1:
         return words["bce"].format(babel.numbers.format_decimal(1 - year, locale=locale, group_separator=False))
     if year > 9999:
+        if short and year >= 1_000_000:
+            return babel.numbers.format_compact_decimal(year, format_type="short", locale=locale, fraction_digits=1)
         return babel.numbers.format_decimal(year, locale=locale)
     return str(year)
 

@@ -33,7 +33,7 @@ from timeline.layout import builtin_themes
 from timeline.pages.axis import render_axis
 from timeline.pages.i18n import Strings, Translator, site_strings
 from timeline.pages.jsonld import Ranges, page_data
-from timeline.pages.plan import PageSpec, plan_pages
+from timeline.pages.plan import PageSpec, plan_pages, split_timeline
 from timeline.pages.recording import RangesView, TimelineView, ValueView, unwrap
 from timeline.pages.reuse import fingerprints, page_keys, record_digests, record_sources, resolver
 from timeline.pages.theme import ThemeEnvironment, make_environment, static_files
@@ -249,9 +249,26 @@ def _globals(
         # The shading is part of the key: a kept card always has the classes its date gives now.
         return piece("_card.html", event, f"{level}:{eras}:{classes}", level=level, era_class=classes)
 
-    def time_axis() -> Markup:
-        tape.add("all")  # the axis shows every event
-        return render_axis(tl, strings)
+    split: list[tuple[Any, ...]] = []  # the parts, made once per build when a page first asks
+
+    def time_axis(part: str | None = None) -> Markup:
+        if not split:
+            split.append(split_timeline(tl.events))
+        parts = split[0]
+        if part is not None:
+            # A part's axis reads only its own events (which they are is the page's plan), and of them
+            # only what the axis shows: renaming an event renders again the part that holds it, not all.
+            events = next((p.events for p in parts if p.key == part), ())
+            for event in events:
+                for field in AXIS_FIELDS:
+                    tape.add(f"rec:event:{field}:{event.id}")
+            return render_axis(tl, strings, events=events)
+        tape.add("all")  # the overview's axis shows every event, and which part holds each
+        if not parts:
+            return render_axis(tl, strings)
+        where = {event.id: p.key for p in parts for event in p.events}
+        # On a split timeline the overview's periods link to the part pages that list their events.
+        return render_axis(tl, strings, page_of=lambda event: f"{base}timeline/{where[event.id]}/")
 
     def structured_data(page: PageSpec) -> list[dict[str, Any]]:
         context = {name: view.wrap(value) for name, value in page.context.items()}
@@ -277,6 +294,10 @@ def _globals(
         ),
     }
     return shared
+
+
+AXIS_FIELDS = ("id", "title", "span", "status", "disputed")
+"""The fields of an event that its mark on the axis shows."""
 
 
 def _absolute(config: SiteConfig, path: str) -> str:

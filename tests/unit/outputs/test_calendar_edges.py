@@ -39,7 +39,10 @@ def test_axis_spans_the_whole_calendar(tmp_path: Path) -> None:
     alone = make_site(tmp_path / "alone", {"last": events["last"]})
     [stretch] = stretches([(position(EDate(9999, 12, 31)), position(EDate(9999, 12, 31), end=True))])
     assert stretch.end == 10000.0 and stretch.start < stretch.end
-    assert "Nov 9999Dec" in lxml.html.fromstring(str(render_axis(alone))).text_content()
+    # A lone instant is drawn in the hour around it, labelled by clock time, and never past the calendar's end.
+    axis = lxml.html.fromstring(str(render_axis(alone)))
+    assert axis.xpath("//*[@role='group']/@aria-label") == ["December 31, 9999, 23:00 – December 31, 9999, 24:00"]
+    assert "23:30" in axis.text_content()
 
 
 def test_a_calendar_date_at_the_start_of_time_east_of_greenwich(tmp_path: Path) -> None:

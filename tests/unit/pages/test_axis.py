@@ -46,7 +46,7 @@ def test_every_event_is_a_named_link_to_its_page() -> None:
     tl = timeline_of(REPO)
     tree = parse(render_axis(tl))
     links = tree.xpath("//a")
-    assert len(links) == len(tl.events)
+    assert len(links) == len(tl.events)  # ten events can be told apart: each is its own mark
     hrefs = {a.get("href") for a in links}
     assert hrefs == {f"{tl.config.base_path}events/{e.id}/" for e in tl.events}
     ceasefire = next(a for a in links if a.get("href").endswith("/ceasefire-1994/"))
@@ -56,18 +56,18 @@ def test_every_event_is_a_named_link_to_its_page() -> None:
 def test_long_empty_stretch_is_cut_and_marked_as_a_break() -> None:
     tl = timeline_of(REPO)
     tree = parse(render_axis(tl))
-    assert len(tree.xpath("//svg")) == 2
+    assert len(tree.xpath("//svg[@class='axis-stretch']")) == 2
     breaks = tree.xpath("//*[@class='axis-break']")
     assert [b.text_content() for b in breaks] == ["25 years later"]
     groups = [g.get("aria-label") for g in tree.xpath("//*[@role='group']")]
-    assert groups == ["1988 – 1994", "September 2020 – October 2020"]
+    assert groups == ["1988 – 1994", "September 25, 2020 – October 31, 2020"]
 
 
 def test_contiguous_events_need_no_break(tmp_path: Path) -> None:
     tl = make_site(tmp_path, {f"e{m}": f"title: E{m}\ndate: 2020-0{m}-15\n" for m in (1, 2, 3)})
     tree = parse(render_axis(tl))
     assert tree.xpath("//*[@class='axis-break']") == []
-    assert len(tree.xpath("//svg")) == 1
+    assert len(tree.xpath("//svg[@class='axis-stretch']")) == 1
 
 
 def test_events_are_placed_in_proportion_to_time(tmp_path: Path) -> None:
@@ -102,17 +102,22 @@ def test_eras_are_shaded_and_listed(tmp_path: Path) -> None:
     markup = str(render_axis(tl))
     tree = parse(markup)
     assert len(tree.xpath("//rect[contains(@class, 'era ')]")) == 1
-    assert tree.xpath("//ul[@class='axis-legend']/li")[0].text_content() == "The <war>"
+    assert tree.xpath("//ul[@class='axis-legend']/li")[-1].text_content() == "Era: The <war>"
     assert "The &lt;war&gt;" in markup
 
 
-def test_density_strip_counts_events_per_bin(tmp_path: Path) -> None:
-    events = {f"e{i}": f"title: E{i}\ndate: 2020-10-{10 + i}\n" for i in range(3)}
+def test_crowded_stretch_is_counted_in_bars_that_link_to_their_events(tmp_path: Path) -> None:
+    events = {f"e{i}": f"title: E{i}\ndate: 2020-10-{10 + i % 3}\n" for i in range(60)}
     events["s"] = "title: S\ndate: 2020-09-05\n"
     tree = parse(render_axis(make_site(tmp_path, events)))
-    opacities = [float(r.get("fill-opacity")) for r in tree.xpath("//g[@class='density']/rect")]
-    assert len(opacities) == 2  # September and October
-    assert opacities[1] > opacities[0]
+    bars = tree.xpath("//g[@class='buckets']/a")
+    assert tree.xpath("//g[@class='marks']") == []
+    assert sum(int(a.get("aria-label").split(": ")[1].split()[0]) for a in bars) == 61
+    anchors = {"#y2020-09", "#y2020-10", "#event-s"} | {f"#event-e{i}" for i in range(60)}
+    assert {a.get("href") for a in bars} <= anchors
+    heights = [float(a[-1].get("height")) for a in bars]
+    assert max(heights) > min(heights)
+    assert [a.get("tabindex") for a in bars].count("0") == 1  # one Tab stop per stretch
 
 
 def test_text_is_escaped_and_output_is_well_formed_and_deterministic(tmp_path: Path) -> None:
@@ -144,3 +149,42 @@ def test_positions_and_stretches() -> None:
     assert [(p.start, p.end, p.monthly) for p in parts][0] == (1988.0, 1995.0, False)
     assert parts[1].monthly and parts[1].start <= 2020.7 and parts[1].end >= 2020.8
     assert len(stretches([(2000.0, 2001.0), (2001.5, 2002.0)])) == 1
+
+
+def test_legend_names_each_kind_of_mark_drawn_and_no_other(tmp_path: Path) -> None:
+    tl = make_site(
+        tmp_path,
+        {
+            "day": "title: Day\ndate: 2020-01-05\n",
+            "range": "title: Range\ndate: 2020-02-01/2020-03-01\n",
+            "month": "title: Month\ndate: 2020-04\n",
+            "maybe": "title: Maybe\ndate: 2020-06-01?\n",
+            "later": "title: Later\ndate: 2020-09-01\nstatus: scheduled\n",
+        },
+    )
+    tree = parse(render_axis(tl))
+    legend = [li.text_content() for li in tree.xpath("//ul[@class='axis-legend']/li")]
+    assert legend == [
+        "An event on a day or at a time",
+        "An event over a range of dates",
+        "An event dated to a month or a year",
+        "Uncertain or approximate date",
+        "Scheduled",
+    ]
+    only_days = parse(render_axis(make_site(tmp_path / "days", {"d": "title: D\ndate: 2020-01-05\n"})))
+    assert [li.text_content() for li in only_days.xpath("//ul[@class='axis-legend']/li")] == [legend[0]]
+
+
+def test_axis_of_some_events_links_its_bars_to_the_pages_that_list_them(tmp_path: Path) -> None:
+    events = {f"e{i}": f"title: E{i}\ndate: {1990 + i % 20}-03-01\n" for i in range(120)}
+    tl = make_site(tmp_path, events)
+    late = [e for e in tl.events if e.span.start.year >= 2000]
+    tree = parse(render_axis(tl, events=late, page_of=lambda event: f"/tl/timeline/{event.span.start.year // 10}0s/"))
+    hrefs = [a.get("href") for a in tree.xpath("//a[@class='bucket']")]
+    assert hrefs and all(
+        h.startswith("/tl/timeline/2000s/#y200") or h.startswith("/tl/timeline/2010s/#y201") for h in hrefs
+    )
+    assert tree.xpath("//*[@role='group']/@aria-label") == ["2000 – 2009"]
+    names = [a.get("aria-label") for a in tree.xpath("//a[@class='bucket']")]
+    assert names[0] == "January 2000 – June 2000: 6 events"
+    assert hrefs[0] == "/tl/timeline/2000s/#y2000-03"

@@ -85,6 +85,11 @@
     var target = event.target;
     if (target && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName))) { return; }
     if (event.key === "j") { event.preventDefault(); move(1); } else if (event.key === "k") { event.preventDefault(); move(-1); }
+    else if (event.key === "Enter" && target && target.matches && target.matches("article.event")) {
+      // An event reached with j or k opens as its title link would.
+      var link = target.querySelector(".event-title a");
+      if (link) { event.preventDefault(); link.click(); }
+    }
   });
 
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
@@ -106,3 +111,55 @@
     })
     .catch(function () { /* Without the index the full list stays as it is. */ });
 })();
+
+/* The time axis: one Tab stop per stretch with the arrow keys inside it, and the name of a mark or
+   bar shown under the axis on focus, on hover and on a first tap (a second tap follows the link). */
+(function () {
+  "use strict";
+  var axis = document.getElementById("axis");
+  var readout = document.getElementById("axis-name");
+  if (!axis || !readout || !Element.prototype.closest) { return; }
+  var touch = false;
+
+  function linkOf(node) { return node && node.closest ? node.closest("svg a") : null; }
+  function siblings(link) { return Array.prototype.slice.call(link.closest("svg").querySelectorAll("a")); }
+  function show(link) { readout.textContent = link.getAttribute("aria-label"); }
+
+  axis.addEventListener("focusin", function (event) {
+    var link = linkOf(event.target);
+    if (!link) { return; }
+    // The focused mark becomes its stretch's one Tab stop, so Tab leaves the stretch from here.
+    siblings(link).forEach(function (other) { other.setAttribute("tabindex", other === link ? "0" : "-1"); });
+    show(link);
+  });
+  axis.addEventListener("pointerover", function (event) { var link = linkOf(event.target); if (link) { show(link); } });
+  axis.addEventListener("keydown", function (event) {
+    var link = linkOf(event.target);
+    if (!link || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var list = siblings(link);
+    var at = list.indexOf(link);
+    var to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: list.length - 1 }[event.key];
+    if (to === undefined) { return; }
+    event.preventDefault();
+    list[Math.min(Math.max(to, 0), list.length - 1)].focus();
+  });
+  axis.addEventListener("pointerdown", function (event) { touch = event.pointerType !== "mouse"; });
+  axis.addEventListener("click", function (event) {
+    var link = linkOf(event.target);
+    if (!link || !touch || link.classList.contains("tapped")) { return; }
+    // A touch screen has no hover: the first tap names the mark, the second opens it.
+    event.preventDefault();
+    Array.prototype.forEach.call(axis.querySelectorAll("a.tapped"), function (other) { other.classList.remove("tapped"); });
+    link.classList.add("tapped");
+    link.focus({ preventScroll: true });
+    show(link);
+  });
+})();
+
+/* Print: links that print their address print it absolute, as a root-relative path means nothing on paper. */
+window.addEventListener("beforeprint", function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll(".event-meta .sources dd a[href], .citations cite a[href]"), function (link) {
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(link.getAttribute("href"))) { link.setAttribute("data-print-href", link.href); }
+  });
+});
