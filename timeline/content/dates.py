@@ -445,7 +445,7 @@ def _year_words(year: int, locale: str, short: bool = False) -> str:
         if rounded < 1_000_000:
             number = babel.numbers.format_decimal(rounded, locale=locale)
         else:
-            kind = "short" if short else "long"
+            kind: Literal["short", "long"] = "short" if short else "long"
             number = babel.numbers.format_compact_decimal(rounded, format_type=kind, locale=locale, fraction_digits=2)
         return words["ago"].format(number)
     if year < 1:
