@@ -183,7 +183,10 @@ def test_json_exports_read_back_as_written(built: Path) -> None:
     assert e1["title"] == EVIL and e1["images"][0]["caption"] == EVIL
     sources = json.loads((built / "sources.json").read_text(encoding="utf-8"))
     assert {item["title"] for item in sources} >= {EVIL, '=HYPERLINK("http://evil.example") ' + EVIL}
-    json.loads((built / "search.json").read_text(encoding="utf-8"))
+    for path in sorted((built / "search").rglob("*.json")):
+        json.loads(path.read_text(encoding="utf-8"))
+    chunk = json.loads((built / "search/d/0.json").read_text(encoding="utf-8"))
+    assert EVIL in {title for title, _, _ in chunk}
 
 
 class _Scripts(html.parser.HTMLParser):

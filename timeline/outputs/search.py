@@ -1,4 +1,4 @@
-"""The site-wide search index, in pieces a browser loads only as a query needs them, and the filter data of each timeline page.
+"""The site-wide search index, in pieces a browser loads as a query needs them, and each timeline page's filter data.
 
 Files (all under ``search/``, JSON, sorted keys, no whitespace, UTF-8, byte-stable):
 

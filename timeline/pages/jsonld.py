@@ -289,6 +289,9 @@ def page_data(
     return blocks
 
 
+_NAMES = (("event", "title"), ("article", "title"), ("entity", "name"), ("part", "label"), ("tag", "name"))
+
+
 def page_meta(tl: Timeline, path: str, context: dict[str, Any]) -> dict[str, str]:
     """Return what a page says of itself to search engines and link previews: description, type, image.
 
@@ -309,8 +312,8 @@ def page_meta(tl: Timeline, path: str, context: dict[str, Any]) -> dict[str, str
         kind = "article"
     elif isinstance(entity, Entity):
         description = entity.description
-    # A page of the timeline or of a tag is named before the site's words, so no two say the same.
-    named = getattr(context.get("part"), "label", "") or getattr(context.get("tag"), "name", "")
+    # A page with nothing of its own to say is named before the site's words, so no two say the same.
+    named = next((str(getattr(context.get(key), attr)) for key, attr in _NAMES if context.get(key) is not None), "")
     if not description and named:
         description = f"{named} · {config.description or config.title}"
     return {"description": shorten(description or config.description, 200), "image": image, "type": kind}

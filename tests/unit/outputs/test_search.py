@@ -100,7 +100,7 @@ def test_files_are_byte_stable_compact_sorted_json_with_ascii_names() -> None:
 def test_a_large_site_is_split_into_shards_under_the_limit(tmp_path: Path) -> None:
     words = ["talks", "tanks", "taxes", "tariffs", "teachers", "temples", "theatre", "threats", "tides", "towns"]
     events = {
-        f"e{n:04d}": (f"19{n % 90 + 10}-0{n % 9 + 1}", f"Event {n} {words[n % 10]}", f"{words[(n * 7) % 10]} t{n} x{n % 40}")
+        f"e{n:04d}": (f"19{n % 90 + 10}-0{n % 9 + 1}", f"Event {n} {words[n % 10]}", f"{words[n * 7 % 10]} t{n}")
         for n in range(1200)
     }
     tl = make_timeline(tmp_path / "site", events)
@@ -117,7 +117,8 @@ def test_a_large_site_is_split_into_shards_under_the_limit(tmp_path: Path) -> No
             assert max((k for k in keys if token.startswith(k)), key=len) == key
     # A split site links each result to the part page that lists it.
     number = [e.id for e in tl.events].index("e0007")
-    assert document(files, number)[2].startswith("/tl/timeline/") and document(files, number)[2].endswith("#event-e0007")
+    link = document(files, number)[2]
+    assert link.startswith("/tl/timeline/") and link.endswith("#event-e0007")
     assert {n for n, _ in lookup(files, "t7")} == {number}
     assert sum(1 for name in files if name.startswith("search/page/")) > 1
 
@@ -136,7 +137,8 @@ def test_non_latin_text_is_folded_into_tokens_a_query_can_match() -> None:
     # Harakat and the hamza over an alef go; Arabic yeh and kaf are the Persian letters; tatweel goes.
     assert list(tokens("وَقْفُ إطلاق النار")) == list(tokens("وقف اطلاق النار")) == ["وقف", "اطلاق", "النار"]
     assert fold("كتاب علي") == fold("کتاب علی") and fold("مـــدينة") == fold("مدينة")
-    assert list(tokens("Gencatan senjata di Stepanakert (Xankəndi)")) == ["gencatan", "senjata", "di", "stepanakert", "xankəndi"]
+    indonesian = ["gencatan", "senjata", "di", "stepanakert", "xankəndi"]
+    assert list(tokens("Gencatan senjata di Stepanakert (Xankəndi)")) == indonesian
     assert list(tokens("ΟΔΟΣ οδος")) == ["οδοσ", "οδοσ"]
     assert list(tokens("停战协议")) == ["停", "战", "协", "议"]
     assert list(tokens("under_score 2020-10-10")) == ["under", "score", "2020", "10", "10"]
