@@ -31,7 +31,7 @@ from timeline.outputs.tokens import tokens  # noqa: E402
 
 GIB = 1 << 30
 PAGES_LIMIT = GIB
-PREFIX_BYTES = 60_000  # as search.js: a prefix that would read more is matched as a whole word
+PREFIX_BYTES = 40_000  # as search.js: a prefix that would read more is matched as a whole word
 LD = re.compile(rb'<script type="application/ld\+json">(.*?)</script>', re.S)
 KINDS = (
     ("overview", re.compile(r"^index\.html$")),
@@ -80,7 +80,7 @@ def first_query(site: Path, word: str) -> tuple[int, list[str]]:
 
 def measure(site: Path, events: int) -> None:
     """Print the figures of the built site ``site``."""
-    total = count = 0
+    total = count = articles = 0
     largest: dict[str, tuple[int, str]] = {}
     ld_max = (0, "")
     for dirpath, _, names in os.walk(site):
@@ -90,6 +90,8 @@ def measure(site: Path, events: int) -> None:
             total += size
             count += 1
             rel = path.relative_to(site).as_posix()
+            if rel.startswith("articles/") or rel == "articles.xml":
+                articles += size
             if not rel.endswith(".html"):
                 continue
             for kind, pattern in KINDS:
@@ -99,6 +101,10 @@ def measure(site: Path, events: int) -> None:
                 ld = sum(len(m) for m in LD.findall(path.read_bytes()))
                 ld_max = max(ld_max, (ld, rel))
     print(f"total: {total:,} bytes in {count:,} files ({total / max(events, 1):,.0f} bytes per event)")
+    # Articles are a fixed part here; what grows with the timeline is the rest, event by event.
+    per_event = (total - articles) / max(events, 1)
+    fit = (PAGES_LIMIT - articles) / per_event if per_event else 0
+    print(f"articles: {articles:,} bytes; the rest: {per_event:,.0f} bytes per event, so ~{fit:,.0f} events fit in 1 GiB")
     for kind, _ in KINDS:
         size, rel = largest.get(kind, (0, "-"))
         print(f"largest {kind} page: {size:,} bytes ({rel})")

@@ -39,7 +39,7 @@ FOLDER = "search/"
 MANIFEST = FOLDER + "index.json"
 SHARD_BYTES = 12_000
 """A shard is split by one more character while its postings are longer than this."""
-CHUNK = 32
+CHUNK = 16
 """Events per document chunk: ten results read at most ten chunks of a few kilobytes."""
 VERSION = 2
 
