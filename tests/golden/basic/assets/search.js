@@ -14,7 +14,7 @@
   var status = document.getElementById("site-search-status");
   var root = form.getAttribute("data-index");
   var PAGE = 10;
-  var PREFIX_BYTES = 60000; // a short prefix that would read more than this is matched as a whole word
+  var PREFIX_BYTES = 40000; // a short prefix that would read more than this is matched as a whole word
   var SAME = { "\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u03c2": "\u03c3", "\u0640": "" };
   var IDEO = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   var WORD = new RegExp("[" + IDEO + "]|(?:(?![" + IDEO + "])[\\p{L}\\p{N}])+", "gu");
@@ -145,7 +145,7 @@
 
   function later() {
     window.clearTimeout(timer);
-    timer = window.setTimeout(run, 120);
+    timer = window.setTimeout(run, 200);
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); run(); });
