@@ -104,7 +104,7 @@ def measure(site: Path, events: int) -> None:
     # Articles are a fixed part here; what grows with the timeline is the rest, event by event.
     per_event = (total - articles) / max(events, 1)
     fit = (PAGES_LIMIT - articles) / per_event if per_event else 0
-    print(f"articles: {articles:,} bytes; the rest: {per_event:,.0f} bytes per event, so ~{fit:,.0f} events fit in 1 GiB")
+    print(f"articles: {articles:,} bytes; the rest: {per_event:,.0f} bytes per event; ~{fit:,.0f} events fit in 1 GiB")
     for kind, _ in KINDS:
         size, rel = largest.get(kind, (0, "-"))
         print(f"largest {kind} page: {size:,} bytes ({rel})")

@@ -185,7 +185,9 @@ def render_search_index(tl: Timeline, piece: Piece = made) -> Iterator[tuple[str
     manifest = {"chunk": CHUNK, "count": len(docs), "language": tl.config.language, "shards": sizes}
     yield MANIFEST, _bytes({**manifest, "version": VERSION})
     del docs
+    # Every record is asked for before the first page's file is yielded: the build lets a kind's
+    # pieces go after each file, and would otherwise keep only the last page's.
+    records = {e.id: piece("search/page", f"event:{e.id}", partial(search_entry, tl, e)) for e in tl.events}
     parts = split_timeline(tl.events)
     for key, events in [(p.key, p.events) for p in parts] or [("index", tl.events)]:
-        entries = [piece("search/page", f"event:{e.id}", partial(search_entry, tl, e)) for e in events]
-        yield f"{FOLDER}page/{key}.json", page_records(tl, entries)
+        yield f"{FOLDER}page/{key}.json", page_records(tl, [records[e.id] for e in events])

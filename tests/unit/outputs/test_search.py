@@ -10,7 +10,7 @@ from timeline.content.config import load_config
 from timeline.content.linking import index_content
 from timeline.content.model import Timeline
 from timeline.content.reader import read_content
-from timeline.incremental.memo import Fragments, Memo
+from timeline.incremental.memo import Fragments, KindMemo, Memo
 from timeline.outputs.search import CHUNK, SHARD_BYTES, render_search_index, shard_keys, shard_name, strip_html
 from timeline.outputs.tokens import fold, tokens
 from timeline.pages.reuse import record_digests
@@ -185,3 +185,26 @@ def test_records_are_pieces_kept_between_builds() -> None:
     edited = dict(digests, **{f"event:{tl.events[0].id}": "edited"})
     assert dict(render_search_index(tl, Fragments(memo, edited))) == first
     assert (memo.misses, memo.hits) == (2, 2 * len(tl.events) - 2)
+
+
+def test_a_warm_build_that_lets_pieces_go_after_each_file_makes_none_again(tmp_path: Path) -> None:
+    events = {f"e{n:03d}": (f"{1950 + n % 40}-01-02", f"Event {n}", f"Words {n}") for n in range(400)}
+    tl = make_timeline(tmp_path / "site", events)
+    store: dict[str, dict[str, Any]] = {}
+    digests = {f"event:{e.id}": f"d{e.id}" for e in tl.events}
+
+    def build() -> dict[str, bytes]:
+        memo = KindMemo(store.get, store.__setitem__, store)
+        pieces = Fragments(memo, digests)
+        files = {}
+        for path, data in render_search_index(tl, pieces):
+            pieces.release()  # as the build does after each whole-site file
+            files[path] = data
+        memo.prune()
+        return files
+
+    first = build()
+    assert sum(1 for name in first if name.startswith("search/page/")) > 1  # split: several page files
+    second = build()
+    assert second == first
+    assert {kind: len(entries) for kind, entries in store.items()} == {"search/t": 400, "search/page": 400}

@@ -153,6 +153,11 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && input.value) { input.value = ""; run(); }
   });
+  // The results close when focus leaves the search, and come back with it.
+  form.addEventListener("focusout", function (event) {
+    if (!form.contains(event.relatedTarget)) { box.hidden = true; }
+  });
+  form.addEventListener("focusin", function () { if (list.children.length) { box.hidden = false; } });
   more.addEventListener("click", function () {
     load("index.json").then(function (manifest) { return show(manifest, turn); });
   });
