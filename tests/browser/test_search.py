@@ -122,3 +122,17 @@ def test_filters_of_a_part_page_read_only_that_parts_records(tab: Page, site_url
     tab.locator("#f-q").fill("zyxquorum")
     expect(tab.locator("#events article.event:visible")).to_have_count(1)
     expect(tab.locator("#filter-status")).to_contain_text("1")
+
+
+def test_without_javascript_the_box_says_so_and_a_part_lists_its_events(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(site_url + "timeline/1930s/")
+        expect(page.locator(".site-search-note")).to_be_visible()
+        expect(page.locator("#events article.event")).to_have_count(2)
+        assert [u for u in requested if "/search" in u] == []
+    finally:
+        context.close()
