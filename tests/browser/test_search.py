@@ -34,6 +34,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_timeline(root, make_articles(40, 0), EVENTS, 0)
     events = root / "content" / "events"
     (events / "zz-arabic.yaml").write_text(f'title: "{ARABIC}"\ndate: 1931-03-04\nsummary: هدنة\n', encoding="utf-8")
+    (events / "zz-russian.yaml").write_text('title: "Прекращение огня в Ёлкино"\ndate: 1933-01-01\n', encoding="utf-8")
     hostile = HOSTILE.replace('"', '\\"')
     (events / "zz-hostile.yaml").write_text(f'title: "{hostile}"\ndate: 1932-06-07\n', encoding="utf-8")
     out = root / "_site"
@@ -111,6 +112,10 @@ def test_an_arabic_query_finds_the_right_to_left_event_without_its_marks(tab: Pa
     assert (result.get_attribute("href") or "").endswith("#event-zz-arabic")
     tab.locator("#site-q").fill("هدنة")  # a word of the summary only
     expect(result).to_have_text(ARABIC)
+    tab.locator("#site-q").fill("زنکزور")  # with the Persian keheh, where the title has the Arabic kaf
+    expect(result).to_have_text(ARABIC)
+    tab.locator("#site-q").fill("ЕЛКИНО")  # capitals, and Е for Ё, fold as the index was folded
+    expect(result).to_have_text("Прекращение огня в Ёлкино")
 
 
 def test_filters_of_a_part_page_read_only_that_parts_records(tab: Page, site_url: str) -> None:
@@ -118,7 +123,7 @@ def test_filters_of_a_part_page_read_only_that_parts_records(tab: Page, site_url
     expect(tab.locator("#filters")).to_be_visible()
     _, names = search_bytes(tab)
     assert [n.split("/search/", 1)[1] for n in names if "/search/" in n] == ["page/1930s.json"]
-    expect(tab.locator("#events article.event:visible")).to_have_count(2)
+    expect(tab.locator("#events article.event:visible")).to_have_count(3)
     tab.locator("#f-q").fill("zyxquorum")
     expect(tab.locator("#events article.event:visible")).to_have_count(1)
     expect(tab.locator("#filter-status")).to_contain_text("1")
@@ -132,7 +137,7 @@ def test_without_javascript_the_box_says_so_and_a_part_lists_its_events(browser:
         page.on("request", lambda request: requested.append(request.url))
         page.goto(site_url + "timeline/1930s/")
         expect(page.locator(".site-search-note")).to_be_visible()
-        expect(page.locator("#events article.event")).to_have_count(2)
+        expect(page.locator("#events article.event")).to_have_count(3)
         assert [u for u in requested if "/search" in u] == []
     finally:
         context.close()
