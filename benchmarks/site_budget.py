@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402  (the sibling script, not a package)
 
+from timeline.outputs.search import decode_postings  # noqa: E402
 from timeline.outputs.tokens import tokens  # noqa: E402
 
 GIB = 1 << 30
@@ -64,12 +65,10 @@ def first_query(site: Path, word: str) -> tuple[int, list[str]]:
         for key in ([home] if home else []) + longer:
             files.append(f"t/{key.encode('utf-8').hex()}.json")
             shard = json.loads((root / files[-1]).read_bytes())
-            for token, steps in shard.items():
+            for token, entry in shard.items():
                 if token == need or (prefix and token.startswith(need)):
-                    value = 0
-                    for step in steps:
-                        value += step
-                        found[value >> 1] = found.get(value >> 1, 0) | (value & 1)
+                    for doc, title in decode_postings(entry).items():
+                        found[doc] = found.get(doc, 0) | title
         docs = found if n == 0 else {d: s + found[d] for d, s in docs.items() if d in found}
     ranked = sorted(docs, key=lambda d: (-docs[d], -d))[:10]
     files += sorted({f"d/{d // manifest['chunk']}.json" for d in ranked})

@@ -6,10 +6,9 @@ Files (all under ``search/``, JSON, sorted keys, no whitespace, UTF-8, byte-stab
   document chunk holds, the number of events. About 10 bytes per shard.
 - ``search/t/<hex>.json``, a shard: the tokens that start with its key (the key's UTF-8 bytes
   in hex name the file, so no file name is ever outside ASCII), each with the events it occurs
-  in. A shard starts as every token with the same first character and is split by one more
-  character while it is over ``SHARD_BYTES``; a token shorter than the split stays in the
-  shorter key. A postings list is delta-coded: each number is ``2 * event + (1 if in the
-  title)`` minus the one before.
+  in (see ``encode_postings``). A shard starts as every token with the same first character
+  and is split by one more character while it is over ``SHARD_BYTES``; a token shorter than
+  the split stays in the shorter key.
 - ``search/d/<n>.json``, a document chunk: title, date and link of ``CHUNK`` events, so that
   showing ten results reads a few kilobytes.
 - ``search/page/<key>.json``: the records of the events one timeline page lists, which its
@@ -21,12 +20,15 @@ made here instead.
 
 from __future__ import annotations
 
+import base64
 import html
 import html.parser
+import itertools
 import json
 import re
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
 from timeline.content.model import Event, Timeline
 from timeline.content.urls import page_path
@@ -118,9 +120,9 @@ def event_words(tl: Timeline, event: Event) -> tuple[tuple[str, ...], tuple[str,
     return title, body, Translator(tl.config.language).span(event.span)
 
 
-def shard_keys(postings: dict[str, list[int]]) -> dict[str, list[str]]:
+def shard_keys(postings: dict[str, list[int]], count: int = 0) -> dict[str, list[str]]:
     """Return the shards: each key with its tokens, keys split while their postings are over ``SHARD_BYTES``."""
-    weight = {t: len(t.encode("utf-8")) + 4 + len(_compact(_delta(p))) for t, p in postings.items()}
+    weight = {t: len(t.encode("utf-8")) + 4 + len(_compact(encode_postings(p, count))) for t, p in postings.items()}
     shards: dict[str, list[str]] = {}
     todo: list[tuple[str, list[str]]] = []
     first: dict[str, list[str]] = {}
@@ -148,6 +150,34 @@ def _delta(numbers: list[int]) -> list[int]:
     return [n - (numbers[i - 1] if i else 0) for i, n in enumerate(numbers)]
 
 
+def encode_postings(values: list[int], count: int) -> list[int] | dict[str, object]:
+    """Return a token's postings (``2 * event + in title``, ascending) as the shard holds them.
+
+    A rare token's are delta-coded numbers; a token found in more than one event in twelve is
+    ``{"b": bitmap, "t": title events delta-coded}``, the bitmap's bit ``n`` (byte ``n // 8``,
+    bit ``n % 8``) set when event ``n`` has it, in base64: at most ``count / 6`` characters
+    however common the word, where a list would grow with every event.
+    """
+    if count <= 0 or len(values) * 12 <= count:
+        return _delta(values)
+    bitmap = bytearray((count + 7) // 8)
+    for value in values:
+        bitmap[value >> 4] |= 1 << (value >> 1 & 7)
+    titles = [value >> 1 for value in values if value & 1]
+    return {"b": base64.b64encode(bytes(bitmap)).decode("ascii"), "t": _delta(titles)}
+
+
+def decode_postings(entry: list[int] | dict[str, Any]) -> dict[int, bool]:
+    """Return the events of a shard's entry, each with whether the token is in its title (as search.js reads it)."""
+    if isinstance(entry, list):
+        values = list(itertools.accumulate(entry))
+        return {value >> 1: bool(value & 1) for value in values}
+    bitmap = base64.b64decode(entry["b"])
+    found = {n: False for n in range(len(bitmap) * 8) if bitmap[n >> 3] >> (n & 7) & 1}
+    found.update((n, True) for n in itertools.accumulate(entry["t"]))
+    return found
+
+
 def shard_name(key: str) -> str:
     """Return the file of the shard ``key``: its UTF-8 bytes in hex, so every name is ASCII."""
     return f"{FOLDER}t/{key.encode('utf-8').hex()}.json"
@@ -173,10 +203,10 @@ def render_search_index(tl: Timeline, piece: Piece = made) -> Iterator[tuple[str
         for token in body:
             postings.setdefault(token, []).append(2 * number)
         docs.append([event.title, when, url])
-    shards = shard_keys(postings)
+    shards = shard_keys(postings, len(docs))
     sizes: dict[str, int] = {}
     for key, members in shards.items():
-        data = _bytes({token: _delta(postings[token]) for token in members})
+        data = _bytes({token: encode_postings(postings[token], len(docs)) for token in members})
         sizes[key] = len(data)
         yield shard_name(key), data
     del postings

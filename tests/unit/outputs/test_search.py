@@ -11,7 +11,16 @@ from timeline.content.linking import index_content
 from timeline.content.model import Timeline
 from timeline.content.reader import read_content
 from timeline.incremental.memo import Fragments, KindMemo, Memo
-from timeline.outputs.search import CHUNK, SHARD_BYTES, render_search_index, shard_keys, shard_name, strip_html
+from timeline.outputs.search import (
+    CHUNK,
+    SHARD_BYTES,
+    decode_postings,
+    encode_postings,
+    render_search_index,
+    shard_keys,
+    shard_name,
+    strip_html,
+)
 from timeline.outputs.tokens import fold, tokens
 from timeline.pages.reuse import record_digests
 
@@ -47,11 +56,7 @@ def lookup(files: dict[str, bytes], word: str) -> list[tuple[int, bool]]:
     if not home:
         return []
     shard = json.loads(files[shard_name(home)])
-    value, found = 0, []
-    for step in shard.get(word, []):
-        value += step
-        found.append((value >> 1, bool(value & 1)))
-    return found
+    return sorted(decode_postings(shard[word]).items()) if word in shard else []
 
 
 def document(files: dict[str, bytes], number: int) -> list[str]:
@@ -121,6 +126,16 @@ def test_a_large_site_is_split_into_shards_under_the_limit(tmp_path: Path) -> No
     assert link.startswith("/tl/timeline/") and link.endswith("#event-e0007")
     assert {n for n, _ in lookup(files, "t7")} == {number}
     assert sum(1 for name in files if name.startswith("search/page/")) > 1
+
+
+def test_common_words_are_bitmaps_no_larger_than_a_sixth_of_the_events() -> None:
+    rare = [2 * 5 + 1, 2 * 40]
+    assert encode_postings(rare, 1000) == [11, 69] and decode_postings([11, 69]) == {5: True, 40: False}
+    common = [2 * n + (n % 7 == 0) for n in range(0, 1000, 3)]
+    encoded = encode_postings(common, 1000)
+    assert isinstance(encoded, dict) and len(str(encoded["b"])) <= 1000 / 6 + 4
+    assert len(json.dumps(encoded)) < len(json.dumps(encode_postings(common, 0)))  # as a plain list
+    assert decode_postings(encoded) == {n: n % 7 == 0 for n in range(0, 1000, 3)}
 
 
 def test_shard_keys_split_only_while_over_the_limit() -> None:

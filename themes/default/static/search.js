@@ -61,18 +61,32 @@
     return { word: word, prefix: prefix, keys: (home ? [home] : []).concat(longer) };
   }
 
+  // A token's events: delta-coded (2 * event + in title), or for a common word a bitmap of the
+  // events and the delta-coded events that have it in their title (timeline/outputs/search.py).
+  function add(docs, postings) {
+    var value = 0;
+    if (Array.isArray(postings)) {
+      postings.forEach(function (step) {
+        value += step;
+        docs.set(value >> 1, (docs.get(value >> 1) || 0) | (value & 1));
+      });
+      return;
+    }
+    var bits = atob(postings.b);
+    for (var i = 0; i < bits.length; i++) {
+      var byte = bits.charCodeAt(i);
+      for (var bit = 0; byte && bit < 8; bit++) {
+        if (byte & (1 << bit)) { docs.set(i * 8 + bit, docs.get(i * 8 + bit) || 0); }
+      }
+    }
+    postings.t.forEach(function (step) { value += step; docs.set(value, 1); });
+  }
+
   function matches(need, shards) {
     var docs = new Map();
     shards.forEach(function (shard) {
       Object.keys(shard).forEach(function (token) {
-        if (token === need.word || (need.prefix && token.indexOf(need.word) === 0)) {
-          var value = 0;
-          shard[token].forEach(function (step) {
-            value += step;
-            var doc = value >> 1;
-            docs.set(doc, (docs.get(doc) || 0) | (value & 1));
-          });
-        }
+        if (token === need.word || (need.prefix && token.indexOf(need.word) === 0)) { add(docs, shard[token]); }
       });
     });
     return docs;
@@ -145,7 +159,7 @@
 
   function later() {
     window.clearTimeout(timer);
-    timer = window.setTimeout(run, 200);
+    timer = window.setTimeout(run, 300);
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); run(); });
