@@ -120,6 +120,7 @@
       });
       shown = shown.concat(next);
       more.hidden = shown.length >= found.length;
+      box.hidden = !shown.length;
     });
   }
 
@@ -131,8 +132,8 @@
     shown = [];
     found = [];
     more.hidden = true;
-    if (!words.length) { box.hidden = true; status.textContent = ""; return; }
-    box.hidden = false;
+    box.hidden = true;
+    if (!words.length) { status.textContent = ""; return; }
     say("loading", 0);
     load("index.json").then(function (manifest) {
       var typing = !/\s$/.test(query);
@@ -172,6 +173,9 @@
     if (!form.contains(event.relatedTarget)) { box.hidden = true; }
   });
   form.addEventListener("focusin", function () { if (list.children.length) { box.hidden = false; } });
+  // A press on a result keeps the focus where it is, so browsers that do not focus a clicked link
+  // (Safari) do not close the results before the click lands.
+  box.addEventListener("mousedown", function (event) { event.preventDefault(); });
   more.addEventListener("click", function () {
     load("index.json").then(function (manifest) { return show(manifest, turn); });
   });
