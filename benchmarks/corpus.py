@@ -250,7 +250,9 @@ def write_timeline(root: Path, articles: list[Article], n_events: int, seed: int
     (content / "articles").mkdir(parents=True)
     (content / "events").mkdir()
     (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-    actors, places, actor_ids, place_ids = _entities(rng, max(20, n_events // 50), max(10, n_events // 100))
+    # At most 1,500 actors: content/actors.yaml must stay under the reader's 256 KiB file limit.
+    n_actors = min(1500, max(20, n_events // 50))
+    actors, places, actor_ids, place_ids = _entities(rng, n_actors, max(10, n_events // 100))
     (content / "actors.yaml").write_text(actors, encoding="utf-8")
     (content / "places.yaml").write_text(places, encoding="utf-8")
     for article in articles:

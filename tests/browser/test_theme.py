@@ -209,7 +209,8 @@ def test_no_third_party_request(browser: Browser, site_url: str) -> None:
         expect(page.locator("h1")).to_be_visible()
         page.goto(site_url)
         expect(page.locator("#filters")).to_be_visible()
-        assert any(url.endswith("/search.json") for url in requested)
+        assert any(url.endswith("/search/page/index.json") for url in requested)
+        assert not any("/search/t/" in url or url.endswith("search.js") for url in requested)
         assert [url for url in requested if not url.startswith(site_url)] == []
     finally:
         close(page)

@@ -56,7 +56,7 @@ def test_pieces_are_kept_per_kind_and_a_corrupt_kind_is_made_again(tmp_path: Pat
     site = copy_example(tmp_path)
     assert run("build", site).returncode == 0
     cache = BuildCache(site)
-    kinds = ["events.json", "events.csv", "sources.json", "timeline.json", "search.json"]
+    kinds = ["events.json", "events.csv", "sources.json", "timeline.json", "search/t", "search/page"]
     assert all(cache.path_of(fragments_key(kind)).is_file() for kind in kinds)
     cache.path_of(fragments_key("events.json")).write_bytes(b"\x00garbage")
     # An edit makes the site-wide files again, which reads the pieces of every kind.

@@ -186,7 +186,10 @@ def test_json_exports_read_back_as_written(built: Path) -> None:
     assert "\u202e" not in json.dumps(events["events"] + events["articles"], ensure_ascii=False)
     sources = json.loads((built / "sources.json").read_text(encoding="utf-8"))
     assert {item["title"] for item in sources} >= {READ, '=HYPERLINK("http://evil.example") ' + READ}
-    json.loads((built / "search.json").read_text(encoding="utf-8"))
+    for path in sorted((built / "search").rglob("*.json")):
+        json.loads(path.read_text(encoding="utf-8"))
+    chunk = json.loads((built / "search/d/0.json").read_text(encoding="utf-8"))
+    assert READ in {title for title, _, _ in chunk}
 
 
 class _Scripts(html.parser.HTMLParser):

@@ -29,7 +29,10 @@ _FIELDS = (
     "eras",
     "deploy",
     "page_size",
+    "feed_entries",
 )
+FEED_ENTRIES = 50
+"""How many of the newest events and articles a feed holds unless ``feed_entries`` says otherwise."""
 
 PAGE_SIZE = 100
 """Entries a list page shows when ``site.yaml`` gives no ``page_size`` (about 130 KB of event cards)."""
@@ -77,6 +80,8 @@ class SiteConfig:
     """Line and column of ``output:`` in site.yaml; None when ``--output`` chose the folder."""
     allow_secrets: tuple[str, ...] = ()
     """Site-path globs that ``deploy`` publishes without scanning them for secrets."""
+    feed_entries: int = FEED_ENTRIES
+    """How many of the newest entries ``feed.xml`` and ``articles.xml`` hold (the open data holds all)."""
     source_date_epoch: int | None = None
     """``SOURCE_DATE_EPOCH`` in seconds, read once by ``load_config``; None when unset or blank."""
     page_size: int = PAGE_SIZE
@@ -180,6 +185,13 @@ def _at_domain_root(base_url: str, cname: str) -> bool:
     return (parts.hostname or "").rstrip(".") == cname.lower().rstrip(".") and parts.path in ("", "/")
 
 
+def _feed_entries(text: str) -> int:
+    """Return a feed size: a whole number from 1 to 10000."""
+    if not re.fullmatch(r"[0-9]+", text) or not 1 <= int(text) <= 10_000:
+        raise ValueError(f"'{text}' is not a whole number from 1 to 10000")
+    return int(text)
+
+
 def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -> SiteConfig | None:
     fields = Fields(mapping, rel, _FIELDS, diags)
     title = fields.text("title", required=True)
@@ -244,6 +256,7 @@ def _config_from(mapping: YMap, root: Path, rel: str, diags: list[Diagnostic]) -
         output_at=mapping.where("output") if "output" in mapping else (1, 1),
         allow_secrets=_allow_secrets(mapping, rel, diags),
         page_size=fields.parsed("page_size", parse_page_size) or PAGE_SIZE,
+        feed_entries=fields.parsed("feed_entries", _feed_entries) or FEED_ENTRIES,
     )
 
 

@@ -177,16 +177,18 @@ def _entries(pairs: Iterable[tuple[str, str]]) -> list[tuple[dt.datetime, str]]:
 
 
 def events_feed(tl: Timeline, piece: Piece = made) -> bytes:
-    """Return the Atom feed of events, the latest event first."""
+    """Return the Atom feed of the newest ``feed_entries`` events, the latest event first."""
     kind = _dated("feed.xml", tl.config)
-    pairs = [piece(kind, f"event:{e.id}", partial(event_entry, tl, e)) for e in reversed(tl.events)]
+    newest = tl.events[::-1][: tl.config.feed_entries]
+    pairs = [piece(kind, f"event:{e.id}", partial(event_entry, tl, e)) for e in newest]
     return _atom(tl, "feed.xml", tl.config.title, _entries(pairs))
 
 
 def articles_feed(tl: Timeline, piece: Piece = made) -> bytes:
-    """Return the Atom feed of collected articles, newest first."""
+    """Return the Atom feed of the newest ``feed_entries`` collected articles, newest first."""
     kind = _dated("articles.xml", tl.config)
-    pairs = [piece(kind, f"article:{a.id}", partial(article_entry, tl, a)) for a in tl.articles]
+    newest = tl.articles[: tl.config.feed_entries]
+    pairs = [piece(kind, f"article:{a.id}", partial(article_entry, tl, a)) for a in newest]
     return _atom(tl, "articles.xml", f"{tl.config.title}: articles", _entries(pairs))
 
 

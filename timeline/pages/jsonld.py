@@ -20,6 +20,10 @@ from timeline.content.urls import page_path, site_url
 from timeline.pages.i18n import Strings, Translator
 
 CONTEXT = "https://schema.org"
+RELATED = 3
+"""At most this many related things (range events, works, actors, places) per list: the page lists them all."""
+SUMMARY = 300
+"""A description longer than this many characters is cut at a word: the page holds the whole text."""
 _ENTITY_TYPES = {"person": "Person", "organisation": "Organization", "country": "Country", "group": "Organization"}
 
 
@@ -101,10 +105,10 @@ def date_properties(span: DateSpan, language: str) -> dict[str, Any]:
 
 def super_events(tl: Timeline, event: Event, ranges: Ranges | None = None) -> list[dict[str, Any]]:
     """Return the range events and eras that contain ``event``, as schema.org Events."""
-    found: list[dict[str, Any]] = [
-        {"@type": "Event", "@id": _url(tl, "event", other.id) + "#event", "name": other.title}
-        for other in (ranges or Ranges(tl)).containing(event)
-    ]
+    # The innermost ranges (latest to start) name the event's context; an event inside hundreds
+    # of ranges would otherwise carry them all on its page.
+    inner = (ranges or Ranges(tl)).containing(event)[-RELATED:]
+    found: list[dict[str, Any]] = [_ref(tl, "event", other.id, other.title) for other in reversed(inner)]
     for era in tl.config.eras:
         if within(event, era.span.start, era.span.end or era.span.start):
             found.append(_era(era))
@@ -118,6 +122,33 @@ def _era(era: Era) -> dict[str, Any]:
 def alternate_names(entries: tuple[tuple[str, str], ...], shown: str) -> list[dict[str, str]]:
     """Return the names other than ``shown`` as JSON-LD language-tagged strings (``@value``, ``@language``)."""
     return [{"@value": text, "@language": tag} for tag, text in entries if text != shown]
+
+
+def _ref(tl: Timeline, kind: str, key: str, name: str) -> dict[str, Any]:
+    """Return a related thing by its ``@id``, name and URL: its own page describes it."""
+    types = {"event": "Event", "article": "NewsArticle", "place": "Place"}
+    url = _url(tl, kind, key)
+    return {"@type": types.get(kind, "Thing"), "@id": url + "#" + kind, "name": shorten(name, 80), "url": url}
+
+
+def shorten(text: str, limit: int = SUMMARY) -> str:
+    """Return ``text`` on one line, cut at a word before ``limit`` characters with an ellipsis.
+
+    >>> shorten("A ceasefire ends the war.", 16)
+    'A ceasefire…'
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:.") + "…"
+
+
+def _named(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
+    data = _ref(tl, kind, entity.id, entity.name)
+    if kind == "actor":
+        data["@type"] = _ENTITY_TYPES.get(entity.kind, "Thing")
+    return data
 
 
 def _entity(tl: Timeline, kind: str, entity: Entity) -> dict[str, Any]:
@@ -153,13 +184,13 @@ def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict
         data["alternateName"] = others
     if event.language:
         data["inLanguage"] = event.language
-    summary = html_text(tl.html.get(f"event:{event.id}:summary", ""))
+    summary = shorten(html_text(tl.html.get(f"event:{event.id}:summary", "")))
     if summary:
         data["description"] = summary
-    places = [_entity(tl, "place", tl.places[p]) for p in event.places if p in tl.places]
+    places = [_named(tl, "place", tl.places[p]) for p in event.places if p in tl.places][:RELATED]
     if places:
         data["location"] = places
-    actors = [_entity(tl, "actor", tl.actors[a]) for a in event.actors if a in tl.actors]
+    actors = [_named(tl, "actor", tl.actors[a]) for a in event.actors if a in tl.actors][:RELATED]
     if actors:
         data["about"] = actors
     if event.status == "scheduled":
@@ -169,24 +200,20 @@ def event_data(tl: Timeline, event: Event, ranges: Ranges | None = None) -> dict
         data["superEvent"] = parents
     if event.tags:
         data["keywords"] = ", ".join(event.tags)
-    images = [site_url(tl.config, i.src) for i in event.images if i.src]
+    images = [site_url(tl.config, i.src) for i in event.images if i.src][:RELATED]
     if images:
         data["image"] = images
     works: list[dict[str, Any]] = []
-    for article_id in tl.articles_of_event.get(event.id, ()):
+    for article_id in tl.articles_of_event.get(event.id, ())[:RELATED]:
         article = tl.article_by_id[article_id]
         works.append({"@type": "NewsArticle", "@id": _url(tl, "article", article.id) + "#article",
-                      "headline": article.title})  # fmt: skip
-    for source in event.sources:
-        if not source.article:
-            work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title or source.url}
-            if source.url:
-                work["url"] = source.url
-            if source.publisher:
-                work["publisher"] = {"@type": "Organization", "name": source.publisher}
-            if source.published:
-                work["datePublished"] = source.published.iso()
-            works.append(work)
+                      "url": _url(tl, "article", article.id)})  # fmt: skip
+    for source in [s for s in event.sources if not s.article][: RELATED - len(works)]:
+        # A cited work outside the site: named and linked, its details are on the page.
+        work: dict[str, Any] = {"@type": "CreativeWork", "name": shorten(source.title or source.url, 120)}
+        if source.url:
+            work["url"] = source.url
+        works.append(work)
     if works:
         data["subjectOf"] = works
     return data
@@ -233,8 +260,8 @@ def article_data(tl: Timeline, article: Article) -> dict[str, Any]:
     events = tl.events_of_article.get(article.id, ())
     if events:
         data["about"] = [{"@type": "Event", "@id": _url(tl, "event", e) + "#event"} for e in events]
-    mentions = [_entity(tl, "actor", tl.actors[a]) for a in article.actors if a in tl.actors]
-    mentions += [_entity(tl, "place", tl.places[p]) for p in article.places if p in tl.places]
+    mentions = [_named(tl, "actor", tl.actors[a]) for a in article.actors if a in tl.actors]
+    mentions += [_named(tl, "place", tl.places[p]) for p in article.places if p in tl.places]
     if mentions:
         data["mentions"] = mentions
     if article.tags:
@@ -307,3 +334,33 @@ def page_data(
         blocks.append({"@context": CONTEXT, **_entity(tl, str(kind), entity)})
     blocks.append(breadcrumbs(tl, path, context, strings))
     return blocks
+
+
+_NAMES = (("event", "title"), ("article", "title"), ("entity", "name"), ("part", "label"), ("tag", "name"))
+
+
+def page_meta(tl: Timeline, path: str, context: dict[str, Any]) -> dict[str, str]:
+    """Return what a page says of itself to search engines and link previews: description, type, image.
+
+    The description is the event's or article's summary, the actor's or place's description,
+    else the site's; the image (absolute when ``base_url`` is) is the first one the event or
+    article has. The template escapes every value for its attribute.
+    """
+    config = tl.config
+    description, image, kind = "", "", "website"
+    event, article, entity = context.get("event"), context.get("article"), context.get("entity")
+    if isinstance(event, Event) and path == page_path("event", event.id) + "index.html":
+        description = html_text(tl.html.get(f"event:{event.id}:summary", ""))
+        image = next((site_url(config, i.src) for i in event.images if i.src), "")
+        kind = "article"
+    elif isinstance(article, Article):
+        description = html_text(tl.html.get(f"article:{article.id}:summary", ""))
+        image = next((site_url(config, i.src) for i in article.images if i.src), "")
+        kind = "article"
+    elif isinstance(entity, Entity):
+        description = entity.description
+    # A page with nothing of its own to say is named before the site's words, so no two say the same.
+    named = next((str(getattr(context.get(key), attr)) for key, attr in _NAMES if context.get(key) is not None), "")
+    if not description and named:
+        description = f"{named} · {config.description or config.title}"
+    return {"description": shorten(description or config.description, 200), "image": image, "type": kind}

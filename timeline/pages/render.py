@@ -33,6 +33,7 @@ from timeline.layout import builtin_themes
 from timeline.pages.axis import render_axis
 from timeline.pages.i18n import Strings, Translator, site_strings
 from timeline.pages.jsonld import Ranges, page_data
+from timeline.pages.jsonld import page_meta as meta_of
 from timeline.pages.plan import PageSpec, plan_pages, split_timeline
 from timeline.pages.recording import RangesView, TimelineView, ValueView, unwrap
 from timeline.pages.reuse import fingerprints, page_keys, record_digests, record_sources, resolver
@@ -274,6 +275,10 @@ def _globals(
         context = {name: view.wrap(value) for name, value in page.context.items()}
         return page_data(view, page.path, context, ranged, strings)  # type: ignore[arg-type]
 
+    def page_meta(page: PageSpec) -> dict[str, str]:
+        context = {name: view.wrap(value) for name, value in page.context.items()}
+        return meta_of(view, page.path, context)  # type: ignore[arg-type]
+
     shared = {
         "site": config,
         "tl": view,
@@ -284,6 +289,7 @@ def _globals(
         "html": html,
         "time_axis": time_axis,
         "structured_data": structured_data,
+        "page_meta": page_meta,
         "card": card,
         "source_rows": lambda event: piece("_source_rows.html", event, ""),
         # Computed once per build, recorded where used (the same digests as reuse.resolver's).
