@@ -39,13 +39,14 @@ from timeline.build.outputdir import (
     walk,
     write_journal,
 )
-from timeline.build.session import BuildSession, load_session, save_session
+from timeline.build.session import BuildSession, fresh_session, load_session, save_session
 from timeline.content.causes import first_causes
 from timeline.content.config import SiteConfig, load_config, output_error, output_problem
 from timeline.content.linking import index_content
 from timeline.content.model import Timeline
 from timeline.content.reader import read_content
 from timeline.errors import Diagnostic, TimelineError, error, has_errors
+from timeline.incremental.store import StoreDamaged
 from timeline.outputs import WHOLE_SITE
 from timeline.pages.i18n import check_language, site_strings
 from timeline.pages.render import RenderedSite, Sink, render_site
@@ -205,11 +206,17 @@ def build_site(
     saved, store, notes = load_session(root)
     _forget_untrusted(saved, described, stale)
     # Never deferred: the manifest recorded below must describe every file of the output.
-    result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
+    try:
+        result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
+    except StoreDamaged as exc:
+        # Found damaged halfway (the pages were decided with it): build again without the store.
+        store.discard(f"the saved session is damaged ({exc}); it was discarded")
+        saved = fresh_session(store)
+        result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
     if result.failed(strict=strict):
-        return dataclasses.replace(result, notes=tuple(notes))
+        return dataclasses.replace(result, notes=tuple(notes) + tuple(store.cache.news()))
     notes += save_session(saved, store)
-    if store.enabled:
+    if store.cache.enabled:
         out_dir = result.config.output.resolve()
         done = manifest.Manifest(
             key=manifest.manifest_key(config, strict),
@@ -230,6 +237,7 @@ def _forget_untrusted(session: BuildSession, described: manifest.Manifest | None
             # No manifest says what that folder holds (a build may have been killed after it
             # switched the folder in): build it without trusting the session's record.
             del session.outputs[kept]
+            session.reads.pop(kept, None)
     previous = session.outputs.get(described.out_dir) if described is not None else None
     if previous is not None:
         for rel in stale:

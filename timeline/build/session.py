@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,9 @@ from timeline.content.sourcefile import StatMemo
 from timeline.errors import Diagnostic
 from timeline.incremental.deps import Resolved
 from timeline.incremental.memo import KindMemo, Memo
-from timeline.incremental.store import BuildCache
+from timeline.incremental.store import BuildCache, SessionStore, StoredMemo, memo_key
 from timeline.pages.render import CardMemo
 from timeline.pages.theme import make_environment, theme_dirs
-
-# The whole session is one entry: one read at start-up beats thousands of small files.
-SESSION_KEY = hashlib.sha256(b"timeline build session").hexdigest()
-
 
 class EnvironmentCache:
     """Jinja environments by theme chain, reused across builds; templates reload when edited."""
@@ -81,10 +78,10 @@ class BuildSession:
         self.fragments: Memo[str, Any] = Memo()
         self.outputs: dict[str, dict[str, str]] = {}
         """Output folder -> fingerprint of every file in it, as the last build wrote it."""
-        self.deps: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.deps: dict[str, Mapping[str, tuple[str, ...]]] = {}
         """Output folder -> page -> the keys of what the page read when it was rendered (``pages.recording``)."""
         self.reads: dict[str, Resolved] = {}
-        """Output folder -> the digest of every key the last build resolved; in memory only, like ``stats``."""
+        """Output folder -> the digest of every key the last build resolved, grouped by record."""
 
     def finish(self) -> None:
         """Drop what the last build did not use, so the session does not grow without end."""
@@ -116,34 +113,45 @@ def _spilled_fragments(cache: BuildCache, kinds: list[str]) -> KindMemo:
     return KindMemo(load, save, kinds)
 
 
-def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]]:
-    """Return the session saved in the site's build cache (a new one if there is none or it is unusable)."""
+def load_session(root: Path) -> tuple[BuildSession, SessionStore, list[Diagnostic]]:
+    """Return the session saved in the site's build cache (a new one if there is none or it is unusable).
+
+    Nothing is read whole: records, Markdown and cards come from the store when first asked
+    for, each page's keys are decoded when its reuse is decided, and the digests of a record's
+    reads only when its file changed (see ``incremental.store.SessionStore``).
+    """
     cache = BuildCache(root)
+    store = SessionStore(cache)
+    return fresh_session(store), store, cache.news()
+
+
+def fresh_session(store: SessionStore) -> BuildSession:
+    """Return a session that reads what ``store`` holds as it is asked for."""
     session = BuildSession()
-    state = cache.get(SESSION_KEY) if cache.enabled else None
-    kinds: list[str] = []
-    if isinstance(state, dict):
-        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs")]
-        found = state.get("fragments")
-        listed = [kind for kind in found if isinstance(kind, str)] if isinstance(found, list) else None
-        if all(isinstance(part, dict) for part in parts) and listed is not None:
-            session.records = Memo(parts[0])
-            session.markdown = Memo(parts[1])
-            session.cards = Memo(parts[2])
-            session.outputs = parts[3]
-            deps = state.get("deps")
-            # A cache saved before pages recorded their reads: its pages are rendered once more.
-            session.deps = deps if isinstance(deps, dict) else {}
-            kinds = listed
-    if cache.enabled:
+    if store.db is not None:
+        session.records = StoredMemo(store, "records")
+        session.markdown = StoredMemo(store, "markdown")
+        session.cards = StoredMemo(store, "cards")
+        for folder, saved in store.folders.items():
+            session.outputs[folder] = dict(saved.outputs)
+            session.deps[folder] = saved.pages
+            session.reads[folder] = Resolved(saved.groups, saved.sources, saved.outputs)
+    if store.cache.enabled:
         # The pieces of the site-wide files are the largest part of a session, and each file needs
         # only its own kind: they stay on disk until asked for (see ``KindMemo``).
-        session.fragments = _spilled_fragments(cache, kinds)
-    return session, cache, cache.news()
+        session.fragments = _spilled_fragments(store.cache, _kinds(store))
+    return session
 
 
-def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
-    """Write the session into the build cache; return any warning not reported yet (some come mid-build)."""
+def _kinds(store: SessionStore) -> list[str]:
+    """Return the kinds of pieces the last build saved (listed in the store's memo of kinds)."""
+    found = store.memo_value("kinds", memo_key("kinds"))
+    return [kind for kind in found if isinstance(kind, str)] if isinstance(found, tuple) else []
+
+
+def save_session(session: BuildSession, store: SessionStore) -> list[Diagnostic]:
+    """Write what the build changed into the build cache; return any warning not reported yet."""
+    cache = store.cache
     if cache.enabled:
         fragments = session.fragments
         if not isinstance(fragments, KindMemo):
@@ -153,16 +161,15 @@ def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
                 spilled.put(key, value)
             fragments = spilled
         fragments.prune()
-        kinds = sorted(fragments.kinds)
-        state: dict[str, Any] = {
-            "records": session.records.entries,
-            "markdown": session.markdown.entries,
-            "cards": session.cards.entries,
-            "fragments": kinds,
-            "outputs": session.outputs,
-            "deps": session.deps,
-        }
-        cache.put(SESSION_KEY, state)
+        kinds = tuple(sorted(fragments.kinds))
+        listed: Memo[str, Any] = Memo({"kinds": kinds})
+        listed.used.add("kinds")
+        store.save(
+            {"records": session.records, "markdown": session.markdown, "cards": session.cards, "kinds": listed},
+            session.outputs,
+            session.deps,
+            session.reads,
+        )
         # Kinds this build did not ask for are still good (it made no site-wide file): keep their entries.
         cache.touched.update(fragments_key(kind) for kind in kinds)
         cache.sweep()
