@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,14 @@ import jinja2
 from timeline.content.config import SiteConfig
 from timeline.content.linking import MarkdownMemo
 from timeline.content.reader import RecordMemo
-from timeline.content.sourcefile import StatMemo
+from timeline.content.sourcefile import Escape, Found, StatMemo, walk_sources
 from timeline.errors import Diagnostic
 from timeline.incremental.deps import Resolved
 from timeline.incremental.memo import KindMemo, Memo
 from timeline.incremental.store import BuildCache, SessionStore, StoredMemo, memo_key
 from timeline.pages.render import CardMemo
 from timeline.pages.theme import make_environment, theme_dirs
+
 
 class EnvironmentCache:
     """Jinja environments by theme chain, reused across builds; templates reload when edited."""
@@ -80,6 +82,10 @@ class BuildSession:
         """Output folder -> fingerprint of every file in it, as the last build wrote it."""
         self.deps: dict[str, Mapping[str, tuple[str, ...]]] = {}
         """Output folder -> page -> the keys of what the page read when it was rendered (``pages.recording``)."""
+        self.listings: dict[str, Listing] = {}
+        """Content folder -> what the last build's walk of it found; in memory only, like ``stats``."""
+        self.hint: set[Path] | None = None
+        """The paths changed since the last walk, as a watcher named them; None when not known."""
         self.reads: dict[str, Resolved] = {}
         """Output folder -> the digest of every key the last build resolved, grouped by record."""
 
@@ -93,6 +99,61 @@ class BuildSession:
             del self.deps[folder]
         for folder in [folder for folder in self.reads if folder not in self.deps]:
             del self.reads[folder]
+
+
+Listing = tuple[list[Found], list[Escape]]
+
+
+def hint(session: BuildSession, changed: frozenset[Path] | None) -> None:
+    """Add ``changed`` to the paths the next walk must look at (None: a walk of everything)."""
+    # Kept until a walk takes them: a build that stops before it reads (a broken site.yaml)
+    # must not lose the event files saved in the same batch.
+    session.hint = None if changed is None or session.hint is None else session.hint | changed
+
+
+def hinted_walk(session: BuildSession) -> Callable[[Path, Path], Listing]:
+    """Return a walk of a content folder that reuses the last one when ``session.hint`` names every change.
+
+    ``serve``'s watcher names the paths that changed: a file edited in place needs a stat of
+    that file alone, not of every file of the site. Anything else (a new, deleted or renamed
+    file, a folder, a refused link, a path the last walk did not list) walks the whole folder
+    again, and so does a build told nothing (``hint`` None: the CLI).
+    """
+
+    def walk(folder: Path, root: Path) -> Listing:
+        last, changed = session.listings.get(str(folder)), session.hint
+        made = _patched(last, folder, frozenset(changed)) if last is not None and changed is not None else None
+        if made is None:
+            made = walk_sources(folder, root)
+        session.listings[str(folder)] = made
+        session.hint = set()
+        return made
+
+    return walk
+
+
+def _patched(last: Listing, folder: Path, changed: frozenset[Path]) -> Listing | None:
+    """Return ``last`` with the files in ``changed`` stat-ed again, or None if a walk is needed."""
+    found, escapes = last
+    inside = os.path.abspath(folder) + os.sep
+    index = {str(path): n for n, (path, _, _) in enumerate(found)}
+    refused = {os.path.abspath(link) for link, _ in escapes}
+    patched = list(found)
+    for path in changed:
+        text = os.path.abspath(path)
+        n = index.get(text)
+        if n is None:
+            if text.startswith(inside) or text == inside[:-1] or text in refused:
+                return None  # created, deleted or a folder: the listing itself changed
+            continue  # not content (site.yaml, a theme's file): read where it is used
+        try:
+            info = os.stat(text)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or os.path.islink(text) != os.path.islink(found[n][0]):
+            return None
+        patched[n] = (found[n][0], found[n][1], info)
+    return patched, escapes
 
 
 def fragments_key(kind: str) -> str:

@@ -103,7 +103,9 @@ class Digests:
 
     __slots__ = ("_resolve", "_known", "_group", "_tokens", "_kept", "_before")
 
-    def __init__(self, resolve: Resolver, group: Grouper | None = None, tokens: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, resolve: Resolver, group: Grouper | None = None, tokens: Mapping[str, str] | None = None
+    ) -> None:
         self._resolve = resolve
         self._known: dict[str, str] = {}
         self._group = group or (lambda key: "")

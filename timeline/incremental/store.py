@@ -311,7 +311,8 @@ SESSION_FILE = "session.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS memo (name TEXT, key BLOB, value BLOB NOT NULL, PRIMARY KEY (name, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, print TEXT NOT NULL, PRIMARY KEY (folder, path)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outputs (folder TEXT, path TEXT, print TEXT NOT NULL,
+                                    PRIMARY KEY (folder, path)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS pages (folder TEXT, path TEXT, keys BLOB NOT NULL, PRIMARY KEY (folder, path)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS groups (folder TEXT, source TEXT, token TEXT, digests BLOB NOT NULL,
@@ -331,7 +332,11 @@ def _sealed(payload: bytes) -> bytes:
 
 def _opened(blob: object) -> bytes:
     """Return the payload of a sealed value; raise ValueError if it does not match its checksum."""
-    if not isinstance(blob, bytes) or len(blob) < _CHECK or hashlib.sha256(blob[_CHECK:]).digest()[:_CHECK] != blob[:_CHECK]:
+    if (
+        not isinstance(blob, bytes)
+        or len(blob) < _CHECK
+        or hashlib.sha256(blob[_CHECK:]).digest()[:_CHECK] != blob[:_CHECK]
+    ):
         raise ValueError("checksum mismatch")
     return blob[_CHECK:]
 
@@ -522,7 +527,9 @@ class SessionStore:
         if self.db is None:
             raise StoreDamaged("the saved session was closed")
         try:
-            row = self.db.execute("SELECT digests FROM groups WHERE folder = ? AND source = ?", (folder, source)).fetchone()
+            row = self.db.execute(
+                "SELECT digests FROM groups WHERE folder = ? AND source = ?", (folder, source)
+            ).fetchone()
             if row is None:
                 raise ValueError(f"no digests for {source!r}")
             value = json.loads(_opened(row[0]))
@@ -578,7 +585,10 @@ class SessionStore:
             db.executemany("DELETE FROM memo WHERE name = ? AND key = ?", [(name, key) for key in stored - retain])
         db.executemany(
             "INSERT OR REPLACE INTO memo (name, key, value) VALUES (?, ?, ?)",
-            [(name, memo_key(key), _sealed(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))) for key, value in dirty.items()],
+            [
+                (name, memo_key(key), _sealed(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+                for key, value in dirty.items()
+            ],
         )
         if isinstance(memo, StoredMemo):
             memo.dirty.clear()
@@ -588,7 +598,8 @@ class SessionStore:
         db = self.db
         assert db is not None
         db.executemany(
-            "DELETE FROM outputs WHERE folder = ? AND path = ?", [(folder, path) for path in saved.keys() - prints.keys()]
+            "DELETE FROM outputs WHERE folder = ? AND path = ?",
+            [(folder, path) for path in saved.keys() - prints.keys()],
         )
         db.executemany(
             "INSERT OR REPLACE INTO outputs (folder, path, print) VALUES (?, ?, ?)",
@@ -612,7 +623,9 @@ class SessionStore:
         db = self.db
         assert db is not None
         before = saved.blobs.keys() if saved is not None else set()
-        db.executemany("DELETE FROM pages WHERE folder = ? AND path = ?", [(folder, path) for path in before - pages.keys()])
+        db.executemany(
+            "DELETE FROM pages WHERE folder = ? AND path = ?", [(folder, path) for path in before - pages.keys()]
+        )
         rows = []
         for path, keys in pages.items():
             # A kept page's keys are the very tuple decoded from the store: its row is as it was.
