@@ -5,6 +5,7 @@ Each build that follows gives the bytes of a cold build (`--no-cache`) of the sa
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -32,6 +33,15 @@ def set_title(site: Path, word: str) -> None:
     config = site / "site.yaml"
     text = config.read_text(encoding="utf-8")
     config.write_text(re.sub(r"(?m)^title: .*$", f'title: "Timeline {word}"', text, count=1), encoding="utf-8")
+
+
+def store_digest(store: Path) -> str:
+    """Return a digest of every row of the saved session (opening it rolls a torn save back)."""
+    db = sqlite3.connect(store)
+    try:
+        return hashlib.sha256("\n".join(db.iterdump()).encode("utf-8")).hexdigest()
+    finally:
+        db.close()
 
 
 def cold_digest(site: Path, out: Path) -> dict[str, str]:
@@ -63,8 +73,9 @@ def test_a_build_killed_while_it_saves_the_session_leaves_a_usable_store(corpus:
     journal = site / ".timeline-cache" / "session.sqlite-journal"
     rng = random.Random(14)
     killed = trials = 0
-    while killed < KILLS and trials < 4 * KILLS:
+    while killed < KILLS and trials < 6 * KILLS:
         trials += 1
+        saved = store_digest(journal.with_name("session.sqlite"))
         set_title(site, f"kill {trials}")
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -73,12 +84,15 @@ def test_a_build_killed_while_it_saves_the_session_leaves_a_usable_store(corpus:
         while process.poll() is None and not journal.exists():
             time.sleep(0.0002)
         if process.poll() is None:
-            time.sleep(rng.uniform(0, 0.01))
+            # Anywhere inside it: a save that wrote row by row would be caught half-written.
+            time.sleep(rng.uniform(0, 0.03))
             with_journal = journal.exists()
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             if with_journal and journal.exists():
                 killed += 1  # torn: the journal outlived the process, holding the pages it changed
+                # All or nothing: the store is the last good build's, row for row.
+                assert store_digest(journal.with_name("session.sqlite")) == saved, trials
         else:
             assert process.returncode == 0
         # The next build rolls the torn save back and gives a cold build's bytes.

@@ -102,6 +102,9 @@ class BuildSession:
 
 
 Listing = tuple[list[Found], list[Escape]]
+FLOOD = 256
+"""A batch of more changed paths than this walks the folder again: a flood of file events (a git
+checkout) is where the kernel's queue overflows and drops some, which the watcher cannot see."""
 
 
 def hint(session: BuildSession, changed: frozenset[Path] | None) -> None:
@@ -134,6 +137,8 @@ def hinted_walk(session: BuildSession) -> Callable[[Path, Path], Listing]:
 
 def _patched(last: Listing, folder: Path, changed: frozenset[Path]) -> Listing | None:
     """Return ``last`` with the files in ``changed`` stat-ed again, or None if a walk is needed."""
+    if len(changed) > FLOOD:
+        return None
     found, escapes = last
     inside = os.path.abspath(folder) + os.sep
     index = {str(path): n for n, (path, _, _) in enumerate(found)}
@@ -192,7 +197,9 @@ def fresh_session(store: SessionStore) -> BuildSession:
     if store.db is not None:
         session.records = StoredMemo(store, "records")
         session.markdown = StoredMemo(store, "markdown")
-        session.cards = StoredMemo(store, "cards")
+        # A warm build renders a few pages and asks for their cards only: the others stay good
+        # for the pages rendered next time. A build that reused no card replaces them all.
+        session.cards = StoredMemo(store, "cards", sweep=False)
         for folder, saved in store.folders.items():
             session.outputs[folder] = dict(saved.outputs)
             session.deps[folder] = saved.pages

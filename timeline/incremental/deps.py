@@ -101,7 +101,7 @@ class Digests:
     that ``changed`` can skip the keys of a source that is as it was (see ``Resolved``).
     """
 
-    __slots__ = ("_resolve", "_known", "_group", "_tokens", "_kept", "_before")
+    __slots__ = ("_resolve", "_known", "_group", "_tokens", "_kept", "_before", "_fresh", "_late")
 
     def __init__(
         self, resolve: Resolver, group: Grouper | None = None, tokens: Mapping[str, str] | None = None
@@ -112,12 +112,17 @@ class Digests:
         self._tokens = tokens or {}
         self._kept: set[str] = set()
         self._before: Resolved | None = None
+        self._fresh: dict[str, dict[str, str]] = {}
+        """The groups ``changed`` resolved whole, already grouped."""
+        self._late: list[str] = []
+        """Keys resolved one by one (not by ``changed``): grouped only in ``resolved``."""
 
     def __call__(self, key: str) -> str:
         """Return the digest of ``key`` in this build."""
         found = self._known.get(key)
         if found is None:
             found = self._known[key] = self._resolve(key)
+            self._late.append(key)
         return found
 
     def changed(self, before: Resolved) -> set[str]:
@@ -128,27 +133,33 @@ class Digests:
         """
         self._before = before
         found: set[str] = set()
-        tokens, then = self._tokens, before.sources
+        tokens, then, known, resolve = self._tokens, before.sources, self._known, self._resolve
         for source in before.groups:
-            token = tokens.get(source) if source else None
+            token = tokens.get(source) if source[:1] not in ("", "~") else None
             if token is not None and then.get(source) == token:
                 self._kept.add(source)
                 continue
+            part = self._fresh.setdefault(source, {})
             for key, digest in before.groups[source].items():
-                if self(key) != digest:
+                now = known.get(key)
+                if now is None:
+                    now = known[key] = resolve(key)
+                part[key] = now
+                if now != digest:
                     found.add(key)
         return found
 
     def resolved(self, outputs: Mapping[str, str] | None = None) -> Resolved:
         """Return what this build resolved, with the groups ``changed`` carried over unchanged."""
-        fresh: dict[str, dict[str, str]] = {}
-        group = self._group
-        for key, digest in self._known.items():
+        fresh = self._fresh
+        group, known = self._group, self._known
+        for key in self._late:
             source = group(key)
             part = fresh.get(source)
             if part is None:
                 part = fresh[source] = {}
-            part[key] = digest
+            part[key] = known[key]
+        self._late = []
         before = self._before
         kept = set(self._kept)
         if before is not None:

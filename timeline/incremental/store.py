@@ -36,7 +36,7 @@ from timeline.incremental.deps import Carried, Resolved
 from timeline.incremental.memo import Memo
 from timeline.layout import CACHE_DIR
 
-FORMAT = 1
+FORMAT = 2
 """The layout of the store itself; bump it when the entry format below changes."""
 MAGIC = b"TLC\x01"
 _DIGEST = 32
@@ -341,6 +341,11 @@ def _opened(blob: object) -> bytes:
     return blob[_CHECK:]
 
 
+def _keys_digest(names: list[str]) -> str:
+    """Return the checksum of the key table (its rows are read whole at start-up, so checked whole)."""
+    return hashlib.sha256("\0".join(names).encode("utf-8")).hexdigest()
+
+
 def memo_key(key: object) -> bytes:
     """Return the stored name of a memo's key (its repr's digest: the keys are tuples of text and numbers)."""
     return hashlib.sha256(repr(key).encode("utf-8")).digest()
@@ -349,10 +354,12 @@ def memo_key(key: object) -> bytes:
 class StoredMemo(Memo[Any, Any]):
     """A memo whose entries stay in the store until asked for; ``put`` and ``prune`` are written on ``save``."""
 
-    def __init__(self, store: SessionStore, name: str) -> None:
+    def __init__(self, store: SessionStore, name: str, *, sweep: bool = True) -> None:
         super().__init__()
         self.store = store
         self.name = name
+        self.sweep = sweep
+        """False: a build that reused some entries deletes none (it asked only for what it re-made)."""
         self.dirty: set[Any] = set()
         self.retain: set[bytes] | None = None
         """After ``prune``: the stored names of the entries to keep (the others go on save)."""
@@ -372,7 +379,7 @@ class StoredMemo(Memo[Any, Any]):
 
     def prune(self) -> None:
         """Forget what the current build did not use, here and (on save) in the store."""
-        if self.used or self.misses:
+        if (self.used or self.misses) and (self.sweep or not self.hits):
             self.retain = {memo_key(key) for key in self.used}
             self.dirty &= self.used
         super().prune()
@@ -390,8 +397,11 @@ class StoredPages(Mapping[str, tuple[str, ...]]):
         found = self.decoded.get(path)
         if found is None:
             ids = array.array("I")
-            ids.frombytes(self.blobs[path])
-            found = self.decoded[path] = tuple(map(self.names.__getitem__, ids))
+            try:
+                ids.frombytes(self.blobs[path])
+                found = self.decoded[path] = tuple(map(self.names.__getitem__, ids))
+            except (ValueError, IndexError) as exc:
+                raise StoreDamaged(f"the keys of {path} ({exc})") from None
         return found
 
     def __iter__(self) -> Iterator[str]:
@@ -446,8 +456,13 @@ class SessionStore:
         self.cache = cache
         self.path = cache.folder / SESSION_FILE
         self.db: sqlite3.Connection | None = None
+        self.pid = os.getpid()
+        self.forked: sqlite3.Connection | None = None
+        """A forked worker's own connection: SQLite's must not be used across a fork."""
         self.names: list[str] = []
         self.ids: dict[str, int] = {}
+        self.saved_keys = 0
+        """How many keys the key table's checksum in ``meta`` covers."""
         self.folders: dict[str, SavedFolder] = {}
         if cache.enabled:
             self._open()
@@ -473,7 +488,7 @@ class SessionStore:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
         self.db = None
-        self.names, self.ids, self.folders = [], {}, {}
+        self.names, self.ids, self.folders, self.saved_keys = [], {}, {}, 0
         for suffix in ("", "-journal", "-wal", "-shm"):
             with contextlib.suppress(OSError):
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
@@ -491,6 +506,10 @@ class SessionStore:
                 raise ValueError("the key table has a gap")
             self.names.append(key)
         self.ids = {key: ident for ident, key in enumerate(self.names)}
+        self.saved_keys = len(self.names)
+        row = db.execute("SELECT value FROM meta WHERE name = 'keys'").fetchone()
+        if (row[0] if row else _keys_digest([])) != _keys_digest(self.names):
+            raise ValueError("the key table does not match its checksum")
         outputs: dict[str, dict[str, str]] = {}
         for folder, path, mark in db.execute("SELECT folder, path, print FROM outputs"):
             outputs.setdefault(folder, {})[path] = mark
@@ -516,18 +535,27 @@ class SessionStore:
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT value FROM memo WHERE name = ? AND key = ?", (name, key)).fetchone()
+            row = self._reader().execute("SELECT value FROM memo WHERE name = ? AND key = ?", (name, key)).fetchone()
             return None if row is None else _RecordUnpickler(io.BytesIO(_opened(row[0]))).load()
         except Exception as exc:  # noqa: BLE001 - a damaged entry is a miss: the step is done again
             self.cache._warn(self.path, f"a damaged entry of the saved session was ignored ({exc})")
             return None
+
+    def _reader(self) -> sqlite3.Connection:
+        """Return the connection this process may read with (a forked worker opens its own, read-only)."""
+        assert self.db is not None
+        if os.getpid() == self.pid:
+            return self.db
+        if self.forked is None:
+            self.forked = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        return self.forked
 
     def group(self, folder: str, source: str) -> dict[str, str]:
         """Return one source's digests; raise ``StoreDamaged`` if they cannot be read whole."""
         if self.db is None:
             raise StoreDamaged("the saved session was closed")
         try:
-            row = self.db.execute(
+            row = self._reader().execute(
                 "SELECT digests FROM groups WHERE folder = ? AND source = ?", (folder, source)
             ).fetchone()
             if row is None:
@@ -535,9 +563,10 @@ class SessionStore:
             value = json.loads(_opened(row[0]))
         except (sqlite3.Error, ValueError) as exc:
             raise StoreDamaged(str(exc)) from None
-        if not isinstance(value, dict):
-            raise StoreDamaged(f"the digests of {source!r} are not a mapping")
-        return value
+        # The source's name is inside the checksum too: a row under another name is damage.
+        if not isinstance(value, list) or len(value) != 2 or value[0] != source or not isinstance(value[1], dict):
+            raise StoreDamaged(f"the digests of {source!r} are not what was saved")
+        return value[1]
 
     def save(
         self,
@@ -562,6 +591,10 @@ class SessionStore:
                 self._save_outputs(folder, prints, saved.outputs if saved else {})
                 self._save_pages(folder, pages.get(folder, {}), saved.pages if saved else None)
                 self._save_groups(folder, reads.get(folder), saved.groups if saved else None)
+            if len(self.names) != self.saved_keys:
+                digest = _keys_digest(self.names)
+                db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('keys', ?)", (digest,))
+                self.saved_keys = len(self.names)
             db.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
@@ -652,6 +685,6 @@ class SessionStore:
         for source, digests in fresh.items():
             if saved is not None and saved.loaded.get(source) == digests:
                 continue  # read from the store and found as it was
-            payload = json.dumps(digests, separators=(",", ":"), sort_keys=True).encode("utf-8")
+            payload = json.dumps([source, digests], separators=(",", ":"), sort_keys=True).encode("utf-8")
             rows.append((folder, source, resolved.sources.get(source), _sealed(payload)))
         db.executemany("INSERT OR REPLACE INTO groups (folder, source, token, digests) VALUES (?, ?, ?, ?)", rows)

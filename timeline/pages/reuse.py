@@ -10,6 +10,7 @@ digests for their pieces (``record_digests``).
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -164,10 +165,17 @@ def record_digests(tl: Timeline, digests: Mapping[str, str], site_digest: str) -
     return out
 
 
+BUCKETS = 64
+"""Groups that the keys of no record are spread over, so that a build saves only the groups it changed."""
+
+
 def source_of(key: str) -> str:
-    """Return the record a ``rec:`` key was read from (``<kind>:<id>``), or "" for any other key."""
+    """Return the record a ``rec:`` key was read from (``<kind>:<id>``), or a bucket for any other key.
+
+    A bucket (``~<n>``) is no record: it has no token, so its keys are resolved every build.
+    """
     if not key.startswith("rec:"):
-        return ""
+        return f"~{zlib.crc32(key.encode('utf-8')) % BUCKETS}"
     kind, _, rest = key[4:].partition(":")
     return f"{kind}:{rest.partition(':')[2]}"
 
