@@ -42,7 +42,8 @@ def test_a_corrupt_cache_is_discarded_with_a_warning(tmp_path: Path) -> None:
     site = copy_example(tmp_path)
     assert run("build", site).returncode == 0
     objects = [p for p in (site / ".timeline-cache").rglob("*") if p.is_file() and "objects" in p.parts]
-    assert objects
+    objects.append(site / ".timeline-cache" / "session.sqlite")
+    assert all(path.is_file() for path in objects)
     for path in objects:
         path.write_bytes(b"\x00garbage")
     damaged = run("build", site)

@@ -113,6 +113,11 @@ def theme_edit(site: Path, target: int, word: str) -> None:
         static.write_text(f"/* {word} */ body {{ color: rebeccapurple; }}\n", encoding="utf-8")
 
 
+def files_of(site: Path) -> dict[Path, bytes]:
+    """Return every file of the site with its bytes (to tell which ones an edit changed)."""
+    return {path: path.read_bytes() for path in site.rglob("*") if path.is_file() and "_site" not in path.parts}
+
+
 def _cited(site: Path, event_id: str) -> bool:
     """Return True if any other content file names the event (deleting it would break a link)."""
     return any(
@@ -143,12 +148,36 @@ def test_incremental_equals_full_build(tmp_path: Path, edits: list[tuple[str, in
     incremental, full = work / "incremental", work / "full"
     assert not build_site(site, incremental, session=session).failed()
     for kind, target, word in edits:
+        before = files_of(site)
         edit(site, kind, target, word)
-        result = build_site(site, incremental, session=session)
+        # As serve's watcher would: the paths that changed, so that only they are looked at.
+        after = files_of(site)
+        changed = frozenset(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+        result = build_site(site, incremental, session=session, changed=changed)
         assert not result.failed(), [d.format() for d in result.diagnostics]
         shutil.rmtree(full, ignore_errors=True)
-        assert not build_site(site, full).failed()
+        assert not build_site(site, full, cache=False).failed()
         assert tree_digest(incremental) == tree_digest(full), (kind, target, word)
+    shutil.rmtree(work)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_cli_builds_with_the_saved_session_equal_cold_builds(tmp_path: Path, edits: list[tuple[str, int, str]]) -> None:
+    # As `timeline build` runs them: each build loads what the last one saved in .timeline-cache/.
+    work = Path(tmp_path) / f"cli-{abs(hash(tuple(edits)))}"
+    work.mkdir()
+    site = copy_example(work)
+    cold = work / "cold"
+    assert not build_site(site).failed()
+    for kind, target, word in edits:
+        edit(site, kind, target, word)
+        result = build_site(site)
+        assert not result.failed(), [d.format() for d in result.diagnostics]
+        assert not result.notes, [d.format() for d in result.notes]
+        shutil.rmtree(cold, ignore_errors=True)
+        assert not build_site(site, cold, cache=False).failed()
+        assert tree_digest(site / "_site") == tree_digest(cold), (kind, target, word)
     shutil.rmtree(work)
 
 

@@ -39,13 +39,15 @@ from timeline.build.outputdir import (
     walk,
     write_journal,
 )
-from timeline.build.session import BuildSession, load_session, save_session
+from timeline.build.session import BuildSession, fresh_session, hint, hinted_walk, load_session, save_session
 from timeline.content.causes import first_causes
 from timeline.content.config import SiteConfig, load_config, output_error, output_problem
 from timeline.content.linking import index_content
 from timeline.content.model import Timeline
 from timeline.content.reader import read_content
+from timeline.content.sourcefile import walk_sources
 from timeline.errors import Diagnostic, TimelineError, error, has_errors
+from timeline.incremental.store import StoreDamaged
 from timeline.outputs import WHOLE_SITE
 from timeline.pages.i18n import check_language, site_strings
 from timeline.pages.render import RenderedSite, Sink, render_site
@@ -89,14 +91,17 @@ def run_pipeline(
     With a ``session``, unchanged files are not parsed again, unchanged Markdown is not rendered
     again, and pages whose inputs are unchanged are kept from the output folder. ``progress``
     hears of each stage and of each file read and page rendered. Errors that only follow from a
-    file that could not be read are folded under it (see ``timeline.content.causes``).
+    file that could not be read are folded under it (see ``timeline.content.causes``). With a
+    session's ``hint`` (the paths changed since its last walk), only those files are looked at
+    again (see ``hinted_walk``).
     """
     diags: list[Diagnostic] = []
     problem = check_language(config.language)
     if problem:
         diags.append(error("site.yaml", 1, 1, problem))
     records, stats = (session.records, session.stats) if session else (None, None)
-    content, read_diags = read_content(config, records, stats, progress)
+    walk = hinted_walk(session) if session else walk_sources
+    content, read_diags = read_content(config, records, stats, progress, walk)
     diags += read_diags
     if progress is not None:
         progress("indexing", 0, 0)
@@ -164,6 +169,7 @@ def build_site(
     workers: int = 1,
     defer_extras: bool = False,
     progress: Progress | None = None,
+    changed: frozenset[Path] | None = None,
 ) -> BuildResult:
     """Build the site into ``out_dir`` (default: the configured output) as ``timeline build`` does.
 
@@ -175,10 +181,12 @@ def build_site(
     written. Either way the output is written only on success. With ``defer_extras`` and a
     ``session`` (``serve``: the page in the browser first), a warm build may write its pages and
     return with ``finish`` set, which makes and writes the feeds, open data and search files;
-    until it runs they are the previous build's.
+    until it runs they are the previous build's. ``changed``, with a ``session``, names every
+    path that changed since its last build (``serve``'s watcher); without it every file is
+    looked at.
     """
     if session is not None or not cache:
-        return _write_site(root, out_dir, base_url, strict, session, workers, defer_extras, progress)
+        return _write_site(root, out_dir, base_url, strict, session, workers, defer_extras, progress, changed)
     try:
         config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     except TimelineError:
@@ -205,11 +213,17 @@ def build_site(
     saved, store, notes = load_session(root)
     _forget_untrusted(saved, described, stale)
     # Never deferred: the manifest recorded below must describe every file of the output.
-    result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
+    try:
+        result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
+    except StoreDamaged as exc:
+        # Found damaged halfway (the pages were decided with it): build again without the store.
+        store.discard(f"the saved session is damaged ({exc}); it was discarded")
+        saved = fresh_session(store)
+        result = _write_site(root, out_dir, base_url, strict, saved, workers, False, progress)
     if result.failed(strict=strict):
-        return dataclasses.replace(result, notes=tuple(notes))
+        return dataclasses.replace(result, notes=tuple(notes) + tuple(store.cache.news()))
     notes += save_session(saved, store)
-    if store.enabled:
+    if store.cache.enabled:
         out_dir = result.config.output.resolve()
         done = manifest.Manifest(
             key=manifest.manifest_key(config, strict),
@@ -230,6 +244,7 @@ def _forget_untrusted(session: BuildSession, described: manifest.Manifest | None
             # No manifest says what that folder holds (a build may have been killed after it
             # switched the folder in): build it without trusting the session's record.
             del session.outputs[kept]
+            session.reads.pop(kept, None)
     previous = session.outputs.get(described.out_dir) if described is not None else None
     if previous is not None:
         for rel in stale:
@@ -249,8 +264,11 @@ def _write_site(
     workers: int,
     defer_extras: bool,
     progress: Progress | None,
+    changed: frozenset[Path] | None = None,
 ) -> BuildResult:
     """Build the site with what ``session`` (if any) keeps; write only on success."""
+    if session is not None:
+        hint(session, changed)
     config = load_config(root, base_url=base_url, output=out_dir.resolve() if out_dir else None)
     check_output_dir(config)
     out = config.output.resolve()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +19,13 @@ import jinja2
 from timeline.content.config import SiteConfig
 from timeline.content.linking import MarkdownMemo
 from timeline.content.reader import RecordMemo
-from timeline.content.sourcefile import StatMemo
+from timeline.content.sourcefile import Escape, Found, StatMemo, walk_sources
 from timeline.errors import Diagnostic
 from timeline.incremental.deps import Resolved
 from timeline.incremental.memo import KindMemo, Memo
-from timeline.incremental.store import BuildCache
+from timeline.incremental.store import BuildCache, SessionStore, StoredMemo, memo_key
 from timeline.pages.render import CardMemo
 from timeline.pages.theme import make_environment, theme_dirs
-
-# The whole session is one entry: one read at start-up beats thousands of small files.
-SESSION_KEY = hashlib.sha256(b"timeline build session").hexdigest()
 
 
 class EnvironmentCache:
@@ -81,10 +80,14 @@ class BuildSession:
         self.fragments: Memo[str, Any] = Memo()
         self.outputs: dict[str, dict[str, str]] = {}
         """Output folder -> fingerprint of every file in it, as the last build wrote it."""
-        self.deps: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.deps: dict[str, Mapping[str, tuple[str, ...]]] = {}
         """Output folder -> page -> the keys of what the page read when it was rendered (``pages.recording``)."""
+        self.listings: dict[str, Listing] = {}
+        """Content folder -> what the last build's walk of it found; in memory only, like ``stats``."""
+        self.hint: set[Path] | None = None
+        """The paths changed since the last walk, as a watcher named them; None when not known."""
         self.reads: dict[str, Resolved] = {}
-        """Output folder -> the digest of every key the last build resolved; in memory only, like ``stats``."""
+        """Output folder -> the digest of every key the last build resolved, grouped by record."""
 
     def finish(self) -> None:
         """Drop what the last build did not use, so the session does not grow without end."""
@@ -96,6 +99,66 @@ class BuildSession:
             del self.deps[folder]
         for folder in [folder for folder in self.reads if folder not in self.deps]:
             del self.reads[folder]
+
+
+Listing = tuple[list[Found], list[Escape]]
+FLOOD = 256
+"""A batch of more changed paths than this walks the folder again: a flood of file events (a git
+checkout) is where the kernel's queue overflows and drops some, which the watcher cannot see."""
+
+
+def hint(session: BuildSession, changed: frozenset[Path] | None) -> None:
+    """Add ``changed`` to the paths the next walk must look at (None: a walk of everything)."""
+    # Kept until a walk takes them: a build that stops before it reads (a broken site.yaml)
+    # must not lose the event files saved in the same batch.
+    session.hint = None if changed is None or session.hint is None else session.hint | changed
+
+
+def hinted_walk(session: BuildSession) -> Callable[[Path, Path], Listing]:
+    """Return a walk of a content folder that reuses the last one when ``session.hint`` names every change.
+
+    ``serve``'s watcher names the paths that changed: a file edited in place needs a stat of
+    that file alone, not of every file of the site. Anything else (a new, deleted or renamed
+    file, a folder, a refused link, a path the last walk did not list) walks the whole folder
+    again, and so does a build told nothing (``hint`` None: the CLI).
+    """
+
+    def walk(folder: Path, root: Path) -> Listing:
+        last, changed = session.listings.get(str(folder)), session.hint
+        made = _patched(last, folder, frozenset(changed)) if last is not None and changed is not None else None
+        if made is None:
+            made = walk_sources(folder, root)
+        session.listings[str(folder)] = made
+        session.hint = set()
+        return made
+
+    return walk
+
+
+def _patched(last: Listing, folder: Path, changed: frozenset[Path]) -> Listing | None:
+    """Return ``last`` with the files in ``changed`` stat-ed again, or None if a walk is needed."""
+    if len(changed) > FLOOD:
+        return None
+    found, escapes = last
+    inside = os.path.abspath(folder) + os.sep
+    index = {str(path): n for n, (path, _, _) in enumerate(found)}
+    refused = {os.path.abspath(link) for link, _ in escapes}
+    patched = list(found)
+    for path in changed:
+        text = os.path.abspath(path)
+        n = index.get(text)
+        if n is None:
+            if text.startswith(inside) or text == inside[:-1] or text in refused:
+                return None  # created, deleted or a folder: the listing itself changed
+            continue  # not content (site.yaml, a theme's file): read where it is used
+        try:
+            info = os.stat(text)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or os.path.islink(text) != os.path.islink(found[n][0]):
+            return None
+        patched[n] = (found[n][0], found[n][1], info)
+    return patched, escapes
 
 
 def fragments_key(kind: str) -> str:
@@ -116,34 +179,47 @@ def _spilled_fragments(cache: BuildCache, kinds: list[str]) -> KindMemo:
     return KindMemo(load, save, kinds)
 
 
-def load_session(root: Path) -> tuple[BuildSession, BuildCache, list[Diagnostic]]:
-    """Return the session saved in the site's build cache (a new one if there is none or it is unusable)."""
+def load_session(root: Path) -> tuple[BuildSession, SessionStore, list[Diagnostic]]:
+    """Return the session saved in the site's build cache (a new one if there is none or it is unusable).
+
+    Nothing is read whole: records, Markdown and cards come from the store when first asked
+    for, each page's keys are decoded when its reuse is decided, and the digests of a record's
+    reads only when its file changed (see ``incremental.store.SessionStore``).
+    """
     cache = BuildCache(root)
+    store = SessionStore(cache)
+    return fresh_session(store), store, cache.news()
+
+
+def fresh_session(store: SessionStore) -> BuildSession:
+    """Return a session that reads what ``store`` holds as it is asked for."""
     session = BuildSession()
-    state = cache.get(SESSION_KEY) if cache.enabled else None
-    kinds: list[str] = []
-    if isinstance(state, dict):
-        parts: list[Any] = [state.get(name) for name in ("records", "markdown", "cards", "outputs")]
-        found = state.get("fragments")
-        listed = [kind for kind in found if isinstance(kind, str)] if isinstance(found, list) else None
-        if all(isinstance(part, dict) for part in parts) and listed is not None:
-            session.records = Memo(parts[0])
-            session.markdown = Memo(parts[1])
-            session.cards = Memo(parts[2])
-            session.outputs = parts[3]
-            deps = state.get("deps")
-            # A cache saved before pages recorded their reads: its pages are rendered once more.
-            session.deps = deps if isinstance(deps, dict) else {}
-            kinds = listed
-    if cache.enabled:
+    if store.db is not None:
+        session.records = StoredMemo(store, "records")
+        session.markdown = StoredMemo(store, "markdown")
+        # A warm build renders a few pages and asks for their cards only: the others stay good
+        # for the pages rendered next time. A build that reused no card replaces them all.
+        session.cards = StoredMemo(store, "cards", sweep=False)
+        for folder, saved in store.folders.items():
+            session.outputs[folder] = dict(saved.outputs)
+            session.deps[folder] = saved.pages
+            session.reads[folder] = Resolved(saved.groups, saved.sources, saved.outputs)
+    if store.cache.enabled:
         # The pieces of the site-wide files are the largest part of a session, and each file needs
         # only its own kind: they stay on disk until asked for (see ``KindMemo``).
-        session.fragments = _spilled_fragments(cache, kinds)
-    return session, cache, cache.news()
+        session.fragments = _spilled_fragments(store.cache, _kinds(store))
+    return session
 
 
-def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
-    """Write the session into the build cache; return any warning not reported yet (some come mid-build)."""
+def _kinds(store: SessionStore) -> list[str]:
+    """Return the kinds of pieces the last build saved (listed in the store's memo of kinds)."""
+    found = store.memo_value("kinds", memo_key("kinds"))
+    return [kind for kind in found if isinstance(kind, str)] if isinstance(found, tuple) else []
+
+
+def save_session(session: BuildSession, store: SessionStore) -> list[Diagnostic]:
+    """Write what the build changed into the build cache; return any warning not reported yet."""
+    cache = store.cache
     if cache.enabled:
         fragments = session.fragments
         if not isinstance(fragments, KindMemo):
@@ -153,16 +229,15 @@ def save_session(session: BuildSession, cache: BuildCache) -> list[Diagnostic]:
                 spilled.put(key, value)
             fragments = spilled
         fragments.prune()
-        kinds = sorted(fragments.kinds)
-        state: dict[str, Any] = {
-            "records": session.records.entries,
-            "markdown": session.markdown.entries,
-            "cards": session.cards.entries,
-            "fragments": kinds,
-            "outputs": session.outputs,
-            "deps": session.deps,
-        }
-        cache.put(SESSION_KEY, state)
+        kinds = tuple(sorted(fragments.kinds))
+        listed: Memo[str, Any] = Memo({"kinds": kinds})
+        listed.used.add("kinds")
+        store.save(
+            {"records": session.records, "markdown": session.markdown, "cards": session.cards, "kinds": listed},
+            session.outputs,
+            session.deps,
+            session.reads,
+        )
         # Kinds this build did not ask for are still good (it made no site-wide file): keep their entries.
         cache.touched.update(fragments_key(kind) for kind in kinds)
         cache.sweep()

@@ -53,7 +53,11 @@ def make_rebuild(
         if progress is not None:
             progress.restart()
         try:
-            result = build_site(site, root, base_url=base_url, session=session, defer_extras=True, progress=progress)
+            # The first build's empty set names no change; later ones name every path the watcher saw.
+            hint = changed or None
+            result = build_site(
+                site, root, base_url=base_url, session=session, defer_extras=True, progress=progress, changed=hint
+            )
         except TimelineError as exc:
             return RebuildResult(False, exc.diagnostics)
         except OSError as exc:

@@ -39,7 +39,7 @@ from timeline.content.model import (
     Source,
     check_id,
 )
-from timeline.content.sourcefile import StatMemo, digest_source, read_source, walk_sources
+from timeline.content.sourcefile import Escape, Found, StatMemo, digest_source, read_source, walk_sources
 from timeline.content.values import (
     ALLOWED_SCHEMES,
     ARTICLE_FIELDS,
@@ -532,16 +532,18 @@ def read_content(
     memo: RecordMemo | None = None,
     stats: StatMemo | None = None,
     progress: Progress | None = None,
+    walk: Callable[[Path, Path], tuple[list[Found], list[Escape]]] = walk_sources,
 ) -> tuple[Content, list[Diagnostic]]:
     """Read every event, article, actor, place and asset; return them and all diagnostics.
 
     With a ``memo``, files whose bytes did not change since it was filled are not parsed again.
-    ``progress`` hears of every event and article file read.
+    ``progress`` hears of every event and article file read. ``walk`` lists the content folder
+    (``walk_sources``, or a caller's listing kept from the last build and patched).
     """
     reader = _Reader(config, memo, stats)
     grouped: dict[str, list[Listed]] = {"events": [], "articles": [], "": []}
     assets = []
-    found, escapes = walk_sources(config.content_dir, config.root)
+    found, escapes = walk(config.content_dir, config.root)
     for link, problem in escapes:
         reader.fail(reader.rel(link), 1, 1, problem)
     prefix = reader.rel(config.content_dir)

@@ -36,7 +36,7 @@ from timeline.pages.jsonld import Ranges, page_data
 from timeline.pages.jsonld import page_meta as meta_of
 from timeline.pages.plan import PageSpec, plan_pages, split_timeline
 from timeline.pages.recording import RangesView, TimelineView, ValueView, unwrap
-from timeline.pages.reuse import fingerprints, page_keys, record_digests, record_sources, resolver
+from timeline.pages.reuse import fingerprints, page_keys, record_digests, record_tokens, resolver, source_of
 from timeline.pages.theme import ThemeEnvironment, make_environment, static_files
 from timeline.parallel import map_forked
 from timeline.progress import Progress
@@ -388,7 +388,8 @@ def render_site(
     records = record_digests(tl, digests or {}, site_digest)
     # Templates are dependencies only when the environment records its loads (one of ours).
     recorded = isinstance(env, ThemeEnvironment)
-    reads = Reads(Tape(), Digests(resolver(tl, env, specs, digests or {}, strings, previous_reads)), KeyTable())
+    tokens = record_tokens(tl, digests or {})
+    reads = Reads(Tape(), Digests(resolver(tl, env, specs, digests or {}, strings), source_of, tokens), KeyTable())
     shared = _globals(tl, env, reads, cards if recorded else None, strings)
     old = previous if previous is not None and previous_dir is not None else {}
     known = (previous_deps or {}) if recorded else {}
@@ -399,7 +400,8 @@ def render_site(
 
     # With the digests of the last build in this process, only the keys that changed since are
     # looked for in each page's reads (a set test in C), instead of digesting every page's reads.
-    changed = reads.digests.changed(previous_reads.digests) if previous_reads is not None and known else None
+    # The keys of a record whose file is as it was are not looked at (see ``Digests.changed``).
+    changed = reads.digests.changed(previous_reads) if previous_reads is not None and known else None
 
     def reusable(path: str) -> bool:
         # Kept iff nothing the page read last time reads differently now (Lektor's rule).
@@ -495,7 +497,7 @@ def render_site(
     # Every page's reads are resolved by now (kept ones while deciding, rendered ones in _note).
     resolved = None
     if recorded:
-        resolved = Resolved(reads.digests.resolved(), record_sources(tl), {path: prints[path] for path in deps})
+        resolved = reads.digests.resolved({path: prints[path] for path in deps})
     if sink is not None:
         done = frozenset(streamed)
         on_disk_pages = PagesOnDisk(done, sink.final)

@@ -10,6 +10,7 @@ digests for their pieces (``record_digests``).
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ import jinja2
 
 from timeline import __version__
 from timeline.content.model import STATUSES, Timeline
-from timeline.incremental.deps import Resolved, Resolver
+from timeline.incremental.deps import Resolver
 from timeline.pages.i18n import Strings
 from timeline.pages.jsonld import Ranges
 from timeline.pages.plan import PageSpec
@@ -63,14 +64,11 @@ def resolver(
     specs: Iterable[PageSpec],
     digests: Mapping[str, str],
     strings: Strings | None = None,
-    previous: Resolved | None = None,
 ) -> Resolver:
     """Return the function that gives a recorded key's digest in this build ("" for what is absent).
 
     The theme's UI strings (``strings``) are part of every page's ``frame``: a page's ``t`` calls
-    are not recorded one by one, so a changed strings file renders every page again. With
-    ``previous`` (the last build in this process), a field of a record that is the very same
-    object as last time keeps its old digest.
+    are not recorded one by one, so a changed strings file renders every page again.
 
     ``digests`` are the content files' digests: ``all`` (what the time axis reads) stands for
     them and the settings, not the theme, whose templates are keys of their own.
@@ -92,10 +90,6 @@ def resolver(
             record = by_kind[kind].get(ident)
             if record is None:
                 return _ABSENT
-            if previous is not None and previous.sources.get(f"{kind}:{ident}") is record:
-                old = previous.digests.get(key)
-                if old is not None:
-                    return old  # the reader kept the record: it has not changed since
             return _sha256(repr(record if field == "*" else getattr(record, field, _ABSENT)))
         if head == "tl":
             return _timeline_part(tl, rest, everything)
@@ -171,8 +165,32 @@ def record_digests(tl: Timeline, digests: Mapping[str, str], site_digest: str) -
     return out
 
 
-def record_sources(tl: Timeline) -> dict[str, object]:
-    """Return the records that ``rec:`` keys are read from, by ``<kind>:<id>`` (see ``Resolved``)."""
-    sources: dict[str, object] = {f"event:{key}": event for key, event in tl.event_by_id.items()}
-    sources.update((f"article:{key}", article) for key, article in tl.article_by_id.items())
-    return sources
+BUCKETS = 64
+"""Groups that the keys of no record are spread over, so that a build saves only the groups it changed."""
+
+
+def source_of(key: str) -> str:
+    """Return the record a ``rec:`` key was read from (``<kind>:<id>``), or a bucket for any other key.
+
+    A bucket (``~<n>``) is no record: it has no token, so its keys are resolved every build.
+    """
+    if not key.startswith("rec:"):
+        return f"~{zlib.crc32(key.encode('utf-8')) % BUCKETS}"
+    kind, _, rest = key[4:].partition(":")
+    return f"{kind}:{rest.partition(':')[2]}"
+
+
+def record_tokens(tl: Timeline, digests: Mapping[str, str]) -> dict[str, str]:
+    """Return ``<kind>:<id>`` -> a token that is equal between two builds only if the record is.
+
+    A record is made from its file's bytes and what parsing may look at besides (the settings,
+    which asset files exist): equal tokens mean an equal record, in this process or the next.
+    """
+    base = _sha256(repr((tl.config, tl.assets)))
+    tokens: dict[str, str] = {}
+    for kind, records in (("event", tl.event_by_id), ("article", tl.article_by_id)):
+        for ident, record in records.items():
+            digest = digests.get(record.path)
+            if digest is not None:
+                tokens[f"{kind}:{ident}"] = f"{base}:{record.path}:{digest}"
+    return tokens

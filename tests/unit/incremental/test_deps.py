@@ -76,4 +76,38 @@ def test_changed_names_only_the_keys_whose_digest_moved() -> None:
     assert after.changed(before.resolved()).isdisjoint(("a", "c"))
     assert not after.changed(before.resolved()).isdisjoint(("a", "b"))
     # Every key compared is now resolved: the next build can compare against this one.
-    assert after.resolved() == {"a": "1", "b": "20", "c": "3"}
+    assert after.resolved().groups == {"": {"a": "1", "b": "20", "c": "3"}}
+
+
+def test_a_source_with_the_same_token_is_skipped_whole_and_carried() -> None:
+    values = {"x:title": "1", "x:date": "2", "y:title": "3", "events": "4"}
+
+    def group(key: str) -> str:
+        return key.partition(":")[0] if ":" in key else ""
+
+    before = Digests(values.__getitem__, group, {"x": "tx", "y": "ty"})
+    for key in values:
+        before(key)
+    old = before.resolved()
+    assert old.groups == {"x": {"x:title": "1", "x:date": "2"}, "y": {"y:title": "3"}, "": {"events": "4"}}
+    asked: list[str] = []
+
+    def resolve(key: str) -> str:
+        asked.append(key)
+        return values[key]
+
+    values["y:title"] = "30"
+    # A change to x's values without a change of its token is not looked for: the token vouches for them.
+    values["x:title"] = "never read"
+    after = Digests(resolve, group, {"x": "tx", "y": "ty2"})
+    assert after.changed(old) == {"y:title"}
+    assert sorted(asked) == ["events", "y:title"]
+    new = after.resolved()
+    assert new.groups == {"x": {"x:title": "1", "x:date": "2"}, "y": {"y:title": "30"}, "": {"events": "4"}}
+    assert new.sources == {"x": "tx", "y": "ty2"}
+    # A key of a kept source read for the first time joins its group.
+    values["x:place"] = "5"
+    again = Digests(values.__getitem__, group, {"x": "tx", "y": "ty2"})
+    assert again.changed(new) == set()
+    again("x:place")
+    assert again.resolved().groups["x"] == {"x:title": "1", "x:date": "2", "x:place": "5"}
