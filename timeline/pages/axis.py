@@ -385,23 +385,32 @@ def label_plan(stretch: Stretch, locale: str) -> list[tuple[tuple[str, int], lis
     for band, lower in enumerate(BANDS):
         width = max(float(lower), 100.0)
         most = width / (2 * FONT_PX)  # no more labels than two characters' room each could hold
-        for unit, step in _candidates(stretch):
-            if _approx_count(span, unit, step) > most + 1:
-                continue
-            if (unit, step) not in made:
-                made[unit, step] = _ticks(stretch, unit, step, locale)
-            ticks = anchored(made[unit, step], stretch, width)
-            if not ticks:
-                continue
-            if not fits(ticks, stretch, width):
-                # The first or last label grown inwards may crowd its neighbour: try without it.
-                ticks = [t for t in ticks if t.anchor == "middle"]
-                if len(ticks) < 2 or not fits(ticks, stretch, width):
+        # Every other label may go only when no step fits whole: deep time's words are long ("4B years ago").
+        for thin in (False, True):
+            picked = None
+            for unit, step in _candidates(stretch):
+                if _approx_count(span, unit, step) > most + 1:
                     continue
-            key = (unit, step, tuple(t.anchor + t.label for t in ticks))
-            shown[key] = ticks
-            chosen.setdefault(key, []).append(band)
-            break
+                if (unit, step) not in made:
+                    made[unit, step] = _ticks(stretch, unit, step, locale)
+                ticks = anchored(made[unit, step], stretch, width)
+                if not ticks:
+                    continue
+                if not fits(ticks, stretch, width):
+                    # The first or last label grown inwards may crowd its neighbour: try without it.
+                    ticks = [t for t in ticks if t.anchor == "middle"]
+                    if thin and ticks and not fits(ticks, stretch, width):
+                        ticks = ticks[::2]
+                    if len(ticks) < (1 if thin else 2) or not fits(ticks, stretch, width):
+                        continue
+                picked = (unit, step, ticks)
+                break
+            if picked is not None:
+                unit, step, ticks = picked
+                key = (unit, step, tuple(t.anchor + t.label for t in ticks))
+                shown[key] = ticks
+                chosen.setdefault(key, []).append(band)
+                break
     return [((key[0], key[1]), shown[key], bands) for key, bands in chosen.items()]
 
 
