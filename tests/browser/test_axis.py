@@ -239,7 +239,7 @@ def test_filter_form_is_there_from_the_start_and_nothing_moves(browser: Browser,
     page = open_page(browser)
     held: list[Route] = []
     try:
-        page.route("**/search.json", lambda route: held.append(route))
+        page.route("**/search/page/*.json", lambda route: held.append(route))
         page.goto(f"{served}timeline/", wait_until="domcontentloaded")
         assert page.locator("#filters").is_visible()
         before = page.evaluate("document.getElementById('events').getBoundingClientRect().top")

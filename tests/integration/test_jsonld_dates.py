@@ -44,7 +44,8 @@ def test_uncertain_dates_and_super_events(make_site: SiteFactory, tmp_path: Path
     assert (
         approx["startDate"] == "1988-02" and approx["disambiguatingDescription"] == "c. February 1988 (EDTF: 1988-02~)"
     )
-    assert [p["name"] for p in _event_ld(out, "inside")["superEvent"]] == ["war", "late-start"]
+    # The innermost range first (JSON-LD names at most three).
+    assert [p["name"] for p in _event_ld(out, "inside")["superEvent"]] == ["late-start", "war"]
     assert [p["name"] for p in _event_ld(out, "feb")["superEvent"]] == ["war"]  # not inside one from 20 February
     ongoing = _event_ld(out, "ongoing")
     assert ongoing["startDate"] == "2020-09-27" and "endDate" not in ongoing

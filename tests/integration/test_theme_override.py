@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_template_override_extends_the_default_and_keeps_the_rest(tmp_path: Path
     assert '<p class="desk">Corrections: desk@example.org</p>' in event
     assert 'rel="prev"' in event or 'rel="next"' in event  # super() kept the parent's navigation
     assert '<p class="house">House footer</p>' in event
-    assert "<h1>Ceasefire ends the first war</h1>" in event  # the rest of the parent template
+    assert re.search(r"<h1[^>]*>Ceasefire ends the first war</h1>", event)  # the rest of the parent template
     timeline = (site / "_site" / "index.html").read_text(encoding="utf-8")
     assert "House footer" not in timeline and "desk@example.org" not in timeline
 
