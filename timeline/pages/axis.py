@@ -133,7 +133,11 @@ class Stretch:
 
 
 def _event_extent(event: Event) -> tuple[float, float]:
-    return _span_extent(event.span)
+    lo, hi = _span_extent(event.span)
+    for milestone in event.milestones:  # a milestone may fall outside the event's own dates
+        m_lo, m_hi = _span_extent(milestone.span)
+        lo, hi = min(lo, m_lo), max(hi, m_hi)
+    return lo, hi
 
 
 # A pure function of a frozen date span; the axis asks it several times per event per build.
@@ -534,7 +538,7 @@ def buckets(stretch: Stretch, events: Sequence[Event], t: Translator) -> list[Bu
 
 
 def _mark(event: Event, stretch: Stretch, lane: int, href: str, label: str, first: bool) -> str:
-    lo, hi = _event_extent(event)
+    lo, hi = _span_extent(event.span)  # the event's own dates; its milestones are ticks beside them
     y = TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2
     name = escape(label)
     classes = ["mark", f"status-{event.status}"]
@@ -550,6 +554,10 @@ def _mark(event: Event, stretch: Stretch, lane: int, href: str, label: str, firs
             classes.append("period")  # a month or a year, not an exact day: drawn as the period it names
         width = max(stretch.x(hi) - stretch.x(lo), 0.8)
         shape = f'<rect x="{_pct(stretch.x(lo))}" y="{_num(y - 4)}" width="{_pct(width)}" height="8" rx="3"/>'
+    for milestone in event.milestones:
+        # A tall tick where each milestone falls (signed, in force), drawn over the event's own mark.
+        at = _pct(stretch.x(_span_extent(milestone.span)[0]))
+        shape += f'<line class="milestone" x1="{at}" x2="{at}" y1="{_num(y - 8)}" y2="{_num(y + 8)}"/>'
     tab = "0" if first else "-1"
     return (
         f'<a href="{escape(href)}" class="{" ".join(classes)}" tabindex="{tab}" aria-label="{name}">'
@@ -610,7 +618,11 @@ def _stretch_svg(
         parts.append('<g class="marks">')
         for n, (event, lane) in enumerate(zip(events, lanes, strict=True)):
             href = tl.config.base_path + page_path("event", event.id)
-            parts.append(_mark(event, stretch, lane, href, f"{event.title}, {t.span(event.span)}", n == 0))
+            milestones = [f"{m.label}: {t.span(m.span)}" for m in event.milestones]
+            name = "; ".join([f"{event.title}, {t.span(event.span)}", *milestones])
+            parts.append(_mark(event, stretch, lane, href, name, n == 0))
+            if event.milestones:
+                shown.add("milestone")
             point = event.span.end is None and event.span.start.precision not in ("year", "month")
             shown.add("point" if point else "period" if event.span.end is None else "range")
             if point and (event.span.start.uncertain or event.span.start.approximate):
@@ -677,6 +689,7 @@ LEGEND = (
     ("uncertain", "legend_uncertain"),
     ("disputed", "legend_disputed"),
     ("scheduled", "legend_scheduled"),
+    ("milestone", "legend_milestone"),
     ("bucket", "legend_bucket"),
 )
 _KEYS = {
@@ -686,6 +699,7 @@ _KEYS = {
     "uncertain": '<g class="mark uncertain"><circle cx="9" cy="7" r="5"/></g>',
     "disputed": '<g class="mark disputed"><circle cx="9" cy="7" r="5"/></g>',
     "scheduled": '<g class="mark status-scheduled"><circle cx="9" cy="7" r="5"/></g>',
+    "milestone": '<g class="mark"><line class="milestone" x1="9" x2="9" y1="0" y2="14"/></g>',
     "bucket": '<g class="bucket"><rect x="1" y="6" width="4" height="8"/><rect x="7" y="1" width="4" height="13"/>'
     '<rect x="13" y="9" width="4" height="5"/></g>',
 }

@@ -302,7 +302,7 @@ def _globals(
     return shared
 
 
-AXIS_FIELDS = ("id", "title", "span", "status", "disputed")
+AXIS_FIELDS = ("id", "title", "span", "status", "disputed", "milestones")
 """The fields of an event that its mark on the axis shows."""
 
 

@@ -188,3 +188,25 @@ def test_axis_of_some_events_links_its_bars_to_the_pages_that_list_them(tmp_path
     names = [a.get("aria-label") for a in tree.xpath("//a[@class='bucket']")]
     assert names[0] == "January 2000 – June 2000: 6 events"
     assert hrefs[0] == "/tl/timeline/2000s/#y2000-03"
+
+
+def test_milestones_are_ticks_on_their_event_named_in_its_label_and_the_legend(tmp_path: Path) -> None:
+    truce = (
+        "title: Truce\ndate: 2020-11-10\nmilestones:\n"
+        "  - label: Announced\n    date: 2020-10-01\n"
+        "  - label: Signed\n    date: 2020-11-09T23:00 Europe/Moscow\n"
+        "  - label: In force\n    date: 2020-11-20\n"
+    )
+    tl = make_site(tmp_path, {"truce": truce, "a": "title: A\ndate: 2020-10-15\n", "b": "title: B\ndate: 2020-11-15\n"})
+    tree = parse(render_axis(tl))
+    mark = tree.xpath("//a[contains(@href, '/truce/')]")[0]
+    ticks = [float(line.get("x1").rstrip("%")) for line in mark.xpath(".//line[@class='milestone']")]
+    centre = {a.get("href").split("/")[-2]: float(a.xpath("circle")[0].get("cx").rstrip("%")) for a in tree.xpath("//a")}
+    # Announced is before A (and before the event's own date), Signed just before it, In force after B.
+    assert ticks[0] < centre["a"] < ticks[1] < centre["truce"] < centre["b"] < ticks[2]
+    assert all(0 <= x <= 100 for x in ticks)
+    label = mark.get("aria-label")
+    assert label.startswith("Truce, ") and "Announced: " in label and "Signed: " in label and "In force: " in label
+    assert "milestone" in tree.xpath("string(//ul[@class='axis-legend'])")
+    plain = parse(render_axis(make_site(tmp_path / "plain", {"a": "title: A\ndate: 2020-10-15\n"})))
+    assert "milestone" not in plain.xpath("string(//ul[@class='axis-legend'])")
