@@ -201,7 +201,8 @@ def test_milestones_are_ticks_on_their_event_named_in_its_label_and_the_legend(t
     tree = parse(render_axis(tl))
     mark = tree.xpath("//a[contains(@href, '/truce/')]")[0]
     ticks = [float(line.get("x1").rstrip("%")) for line in mark.xpath(".//line[@class='milestone']")]
-    centre = {a.get("href").split("/")[-2]: float(a.xpath("circle")[0].get("cx").rstrip("%")) for a in tree.xpath("//a")}
+    marks = tree.xpath("//a")
+    centre = {a.get("href").split("/")[-2]: float(a.xpath("circle")[0].get("cx").rstrip("%")) for a in marks}
     # Announced is before A (and before the event's own date), Signed just before it, In force after B.
     assert ticks[0] < centre["a"] < ticks[1] < centre["truce"] < centre["b"] < ticks[2]
     assert all(0 <= x <= 100 for x in ticks)
