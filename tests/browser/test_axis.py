@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
+from tests.browser.conftest import static_server
 from timeline.build.pipeline import build_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,11 +29,6 @@ SITES: dict[str, list[str]] = {
 }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        """Keep test output clean."""
-
-
 def write_site(root: Path, dates: list[str], extra: str = "") -> None:
     """Write a site of one event per date (the titles in two scripts, so labels meet real text)."""
     folder = root / "content" / "events"
@@ -51,22 +44,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the generated sites and the example under one server; yield its URL."""
     root = tmp_path_factory.mktemp("axis")
     out = root / "www"
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    for name, dates in SITES.items():
-        write_site(root / name, dates, ERAS + ("language: ar\n" if name == "rtl" else ""))
-        result = build_site(root / name, out / name, base_url=f"/{name}/", cache=False)
+    with static_server(out) as url:
+        for name, dates in SITES.items():
+            write_site(root / name, dates, ERAS + ("language: ar\n" if name == "rtl" else ""))
+            result = build_site(root / name, out / name, base_url=f"/{name}/", cache=False)
+            assert not result.failed(), [d.format() for d in result.diagnostics]
+        # The example as published under /timeline/: its links are root-relative paths.
+        result = build_site(REPO, out / "timeline", cache=False)
         assert not result.failed(), [d.format() for d in result.diagnostics]
-    # The example as published under /timeline/: its links are root-relative paths.
-    result = build_site(REPO, out / "timeline", cache=False)
-    assert not result.failed(), [d.format() for d in result.diagnostics]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+        yield url
 
 
 def open_page(browser: Browser, width: int = 1280, **options: Any) -> Page:

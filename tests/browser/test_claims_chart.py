@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
+from tests.browser.conftest import static_server
 from tests.integration.multiscript import write_site
 from timeline.build.pipeline import build_site
 
 pytestmark = pytest.mark.browser
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        """Keep test output clean."""
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +21,10 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("multiscript")
     site = write_site(root / "site", events=12)
     out = root / "out"
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build_site(site, out, base_url=url, cache=False)
-    assert not result.failed(), [d.format() for d in result.diagnostics]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with static_server(out) as url:
+        result = build_site(site, out, base_url=url, cache=False)
+        assert not result.failed(), [d.format() for d in result.diagnostics]
+        yield url
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

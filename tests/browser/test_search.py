@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.corpus import make_articles, write_timeline
+from tests.browser.conftest import static_server
 from timeline.build.pipeline import build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -20,11 +18,6 @@ EVENTS = 2000
 ARABIC = "وَقْفُ إطلاق النار في مدينة زنكزور"
 HOSTILE = '"><img src=x onerror="window.pwned=1"> Zyxquorum & co'
 SEARCH_FILES = "performance.getEntriesByType('resource').filter(e => /\\/search[/.-]/.test(e.name))"
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        """Keep test output clean."""
 
 
 @pytest.fixture(scope="module")
@@ -38,18 +31,11 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     hostile = HOSTILE.replace('"', '\\"')
     (events / "zz-hostile.yaml").write_text(f'title: "{hostile}"\ndate: 1932-06-07\n', encoding="utf-8")
     out = root / "_site"
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build_site(root, out, base_url=url, cache=False)
-    assert not result.failed(), [d.format() for d in result.diagnostics if d.severity == "error"][:5]
-    assert (out / "timeline").is_dir()  # split into parts: results come from other pages
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with static_server(out) as url:
+        result = build_site(root, out, base_url=url, cache=False)
+        assert not result.failed(), [d.format() for d in result.diagnostics if d.severity == "error"][:5]
+        assert (out / "timeline").is_dir()  # split into parts: results come from other pages
+        yield url
 
 
 @pytest.fixture

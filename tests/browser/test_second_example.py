@@ -7,9 +7,6 @@ is written one way on the timeline (headings, axis, labels) and on its event pag
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
+from tests.browser.conftest import static_server
 from timeline.build.pipeline import build_site
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "south-caucasus"
@@ -48,26 +46,14 @@ NON_LATIN_TEXT = r"""
 """
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        """Keep test output clean."""
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the example for a real server on an ephemeral port, and yield its URL."""
     out = tmp_path_factory.mktemp("second-example") / "_site"
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build_site(EXAMPLE, out, base_url=url, cache=False)
-    assert not result.failed(strict=True), [d.format() for d in result.diagnostics]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with static_server(out) as url:
+        result = build_site(EXAMPLE, out, base_url=url, cache=False)
+        assert not result.failed(strict=True), [d.format() for d in result.diagnostics]
+        yield url
 
 
 def _open(browser: Browser, url: str, **options: Any) -> Page:

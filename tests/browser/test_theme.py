@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.conftest import static_server
 from timeline.build.pipeline import build_site, check_site
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,26 +26,14 @@ PAGES = {
 }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        """Keep test output clean."""
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the example site for a real server on an ephemeral port, and yield its URL."""
     out = tmp_path_factory.mktemp("theme") / "_site"
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build_site(REPO, out, base_url=url, cache=False)
-    assert not result.failed(), [d.format() for d in result.diagnostics]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with static_server(out) as url:
+        result = build_site(REPO, out, base_url=url, cache=False)
+        assert not result.failed(), [d.format() for d in result.diagnostics]
+        yield url
 
 
 def open_page(browser: Browser, url: str, **options: Any) -> Page:

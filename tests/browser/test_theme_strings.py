@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.browser.conftest import static_server
 from tests.conftest import copy_example
 from timeline.build.pipeline import build_site
 
@@ -24,11 +21,6 @@ no_match: "هیچ رویدادی با این پالایه‌ها جور نیست
 """
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        """Keep test output clean."""
-
-
 @pytest.fixture(scope="module")
 def persian_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the example site in Persian with a theme of its own, serve it on an ephemeral port."""
@@ -39,16 +31,10 @@ def persian_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     strings.mkdir(parents=True)
     (strings / "fa.yaml").write_text(PERSIAN, encoding="utf-8")
     out: Path = site / "_site"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = build_site(site, out, base_url=url)
-    assert not result.failed() and not result.diagnostics, [d.format() for d in result.diagnostics]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with static_server(out) as url:
+        result = build_site(site, out, base_url=url)
+        assert not result.failed() and not result.diagnostics, [d.format() for d in result.diagnostics]
+        yield url
 
 
 def test_persian_strings_read_right_to_left_and_fill_the_filter_status(browser: Browser, persian_url: str) -> None:
