@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import random
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.test_axis import ERAS, _QuietHandler, open_page, tabs_to_first_event, write_site
+from tests.browser.conftest import static_server
+from tests.browser.test_axis import ERAS, open_page, tabs_to_first_event, write_site
 from timeline.build.pipeline import build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,14 +27,8 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     out = root / "www"
     result = build_site(root / "site", out, cache=False, workers=2)
     assert not result.failed(), [d.format() for d in result.diagnostics if d.severity == "error"][:5]
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", out
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with static_server(out) as url:
+        yield url, out
 
 
 def test_overview_of_10000_events_is_small_and_its_first_events_are_few_tabs_away(
