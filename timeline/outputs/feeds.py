@@ -124,16 +124,29 @@ def _atom(tl: Timeline, name: str, title: str, entries: list[tuple[dt.datetime, 
     return ("\n".join([*head, *body, "</feed>"]) + "\n").encode("utf-8")
 
 
-def _entry(tl: Timeline, path: str, title: str, updated: dt.datetime, summary: str, extra: list[str]) -> str:
+def _lang(language: str, config: SiteConfig) -> str:
+    """Return an ``xml:lang`` attribute when ``language`` is not the feed's own ("" when it is)."""
+    return f' xml:lang="{_x(language)}"' if language and language != config.language else ""
+
+
+def _entry(
+    tl: Timeline,
+    path: str,
+    title: tuple[str, str],
+    updated: dt.datetime,
+    summary: tuple[str, str],
+    extra: list[str],
+) -> str:
+    """Return one Atom entry; ``title`` and ``summary`` are (text, its language)."""
     config = tl.config
     parts = [
         "<entry>",
         f"<id>{_x(_atom_id(config, path))}</id>",
-        f"<title>{_x(title)}</title>",
+        f"<title{_lang(title[1], config)}>{_x(title[0])}</title>",
         f"<updated>{_stamp(updated)}</updated>",
         f'<link rel="alternate" type="text/html" href="{_x(site_url(config, path))}"/>',
         *extra,
-        f'<summary type="html">{_x(absolute_links(summary, config))}</summary>',
+        f'<summary type="html"{_lang(summary[1], config)}>{_x(absolute_links(summary[0], config))}</summary>',
         "</entry>",
     ]
     return "\n".join(parts)
@@ -151,7 +164,8 @@ def event_entry(tl: Timeline, event: Event) -> tuple[str, str]:
     extra = [f'<category term="{_x(tag)}"/>' for tag in event.tags]
     summary = tl.html.get(f"event:{event.id}:summary", "")
     path = page_path("event", event.id)
-    return updated.isoformat(), _entry(tl, path, event.title, updated, summary, extra)
+    title = (event.title, event.title_language)
+    return updated.isoformat(), _entry(tl, path, title, updated, (summary, event.language), extra)
 
 
 def article_entry(tl: Timeline, article: Article) -> tuple[str, str]:
@@ -168,7 +182,9 @@ def article_entry(tl: Timeline, article: Article) -> tuple[str, str]:
     extra += [f'<category term="{_x(tag)}"/>' for tag in article.tags]
     summary = tl.html.get(f"article:{article.id}:summary", "")
     path = page_path("article", article.id)
-    return updated.isoformat(), _entry(tl, path, article.title, updated, summary, extra)
+    title = (article.title, article.title_language)
+    # An article's summary is the site's own words about it, in the site's language (docs/format.md).
+    return updated.isoformat(), _entry(tl, path, title, updated, (summary, ""), extra)
 
 
 def _entries(pairs: Iterable[tuple[str, str]]) -> list[tuple[dt.datetime, str]]:

@@ -330,6 +330,10 @@ def _tljs_event(tl: Timeline, event: Event, t: Translator) -> dict[str, Any]:
     return item
 
 
+COSMOLOGICAL = -271_820
+"""The first astronomical year a JavaScript Date cannot hold: TimelineJS needs its cosmological scale before it."""
+
+
 def timelinejs(tl: Timeline, piece: Piece = made) -> dict[str, Any]:
     """Return the timeline in TimelineJS3 JSON (events as JSON text).
 
@@ -349,7 +353,10 @@ def timelinejs(tl: Timeline, piece: Piece = made) -> dict[str, Any]:
         for era in config.eras
     ]
     title = {"text": {"headline": html.escape(config.title), "text": html.escape(config.description)}}
-    return {"title": title, "events": events, "eras": eras, "scale": "human"}
+    # TimelineJS's "human" scale holds JavaScript dates (back to 271,821 BCE); deep time needs "cosmological".
+    spans = [e.span for e in tl.events] + [era.span for era in config.eras]
+    deep = any(span.start.year < COSMOLOGICAL for span in spans)
+    return {"title": title, "events": events, "eras": eras, "scale": "cosmological" if deep else "human"}
 
 
 PRECISIONS = ("year", "season", "month", "day", "minute", "second")

@@ -222,3 +222,24 @@ def test_an_edited_event_makes_only_its_own_pieces_again(tmp_path: Path) -> None
     made = {key.split("\0")[1] for key in set(memo.entries) - before}
     assert "event:washington-talks-scheduled" in made and made <= changed
     assert memo.misses == len(set(memo.entries) - before)
+
+
+def test_entries_in_another_language_say_so(make_site) -> None:
+    source = "sources:\n  - title: R\n    url: https://example.org/r\n"
+    root = make_site(
+        {
+            "content/events/armenian.yaml": f"title: {{hy: Հրադադար, en: Ceasefire}}\ndate: 2020-11-10\n{source}",
+            "content/events/persian.yaml": f"title: آتش‌بس\nlanguage: fa\nsummary: متن\ndate: 2020-11-11\n{source}",
+            "content/events/plain.yaml": f"title: Talks\ndate: 2020-11-12\n{source}",
+        }
+    )
+    feed = dict(render_feeds(index_site(root)))["feed.xml"].decode("utf-8")
+    tree = etree.fromstring(feed.encode("utf-8"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    titles = {t.text: t.get(lang) for t in tree.findall("a:entry/a:title", ns)}
+    # The site's language (en) picks "Ceasefire" for display; a Persian title and summary are marked.
+    assert titles == {"Ceasefire": None, "آتش‌بس": "fa", "Talks": None}
+    summaries = [s.get(lang) for s in tree.findall("a:entry/a:summary", ns)]
+    assert sorted(map(str, summaries)) == ["None", "None", "fa"]
+    assert not feedparser.parse(feed).bozo

@@ -198,3 +198,14 @@ def test_spliced_json_is_what_json_dumps_writes(value: Any, data: st.DataObject)
         return part
 
     assert dumps(splice(value)) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_timelinejs_export_uses_the_cosmological_scale_only_for_deep_time(make_site) -> None:
+    source = "sources:\n  - title: R\n    url: https://example.org/r\n"
+    human = {"content/events/bce.yaml": f"title: Erebuni\ndate: 782 BCE\n{source}"}
+    deep = {**human, "content/events/deep.yaml": f"title: Dmanisi\ndate: Y-1800000\n{source}"}
+    scales = []
+    for files in (human, deep):
+        exported = dict(render_open_data(index_site(make_site(files))))
+        scales.append(json.loads(exported["timeline.json"])["scale"])
+    assert scales == ["human", "cosmological"]
