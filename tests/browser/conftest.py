@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.integration.sitecrawl import serve_pages
 
 CHROMIUM = os.environ.get("TIMELINE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,20 +54,8 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        """Keep test output clean."""
-
-
 @contextlib.contextmanager
 def static_server(out: Path) -> Iterator[str]:
-    """Serve the folder ``out`` (it may be built after the server starts) on 127.0.0.1; yield its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    """Serve the folder ``out`` (it may be built after the server starts) as GitHub Pages does; yield its URL."""
+    with serve_pages(out) as origin:
+        yield f"{origin}/"

@@ -293,7 +293,6 @@ def _globals(
         "card": card,
         "source_rows": lambda event: piece("_source_rows.html", event, ""),
         # Computed once per build, recorded where used (the same digests as reuse.resolver's).
-        "has_external_sources": ValueView(any(not s.article for e in tl.events for s in e.sources), tape, "g:external"),
         # The filter shows only statuses that some event has.
         "statuses": ValueView(
             tuple(status for status in STATUSES if any(e.status == status for e in tl.events)), tape, "g:statuses"
